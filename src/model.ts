@@ -1,0 +1,153 @@
+// The types every stage of the pipeline shares: what the native classifier says about a file,
+// what a layer contributes, what the overlay leaves, and the report of spec §8. Kept in one
+// place so that a stage's inputs and outputs can be read without opening the stage.
+
+/** What the native addon learned from a file's head bytes (see native/src/glue.rs). */
+export interface BinaryFacts {
+  format: 'elf' | 'macho' | 'pe';
+  /** e_machine for ELF, cputype for Mach-O, COFF Machine for PE; 0 for a fat Mach-O. */
+  machine: number;
+  /** Human CPU name: "x86-64", "AArch64", "ARM", "Intel 80386", "PowerPC64", "BPF"… */
+  cpu: string;
+  bits: 32 | 64;
+  endian: 'little' | 'big';
+  kind: 'executable' | 'shared-library' | 'relocatable' | 'core' | 'other';
+  /** ELF EI_OSABI (0 for Mach-O/PE). */
+  osabi: number;
+  /** ELF e_flags (Mach-O cpusubtype, PE Characteristics). */
+  flags: number;
+  /** ARM EABI version from e_flags (ELF EM_ARM only), else null. */
+  eabi: number | null;
+  /** ARM float ABI (ELF EM_ARM only), else null. "unknown" is never a finding. */
+  floatAbi: 'hard' | 'soft' | 'unknown' | null;
+  /** PT_INTERP, when present and inside the bytes given. */
+  interpreter: string | null;
+  /** Spec §3 platform: "linux/amd64", "linux/arm/v5", "macho/arm64", "pe/amd64", "elf/bpf"… */
+  platform: string;
+  /** Every slice of a fat Mach-O (empty otherwise). */
+  slices: BinaryFacts[];
+  /** Filled by later checks when known: x86-64 ISA level (1–4), ARM Tag_CPU_arch, DT_NEEDED. */
+  isaLevel?: number | null;
+  armArch?: number | null;
+  needed?: string[];
+}
+
+/** The addon's answer for one file's head. */
+export type Classification =
+  | { status: 'binary'; facts: BinaryFacts }
+  /** A binary whose header could not be parsed; the scan goes on and reports it as info. */
+  | { status: 'unreadable'; format: 'elf' | 'macho' | 'pe'; reason: string }
+  /** The answer needs the first `bytes` bytes of the file; call again with at least that many. */
+  | { status: 'need-more'; bytes: number }
+  | { status: 'not-binary' };
+
+/** One entry of one layer, after tar decoding and path normalization. */
+export interface LayerEntry {
+  /** Absolute, normalized: "/usr/lib/x.so". For whiteouts: the path deleted; for opaque markers: the directory. */
+  path: string;
+  type: 'file' | 'hardlink' | 'symlink' | 'directory' | 'whiteout' | 'opaque' | 'other';
+  /** hardlink: normalized absolute target path; symlink: the raw link text. */
+  target?: string;
+  size: number;
+  mode: number;
+  /** Regular files only; for hard links, filled by the overlay from the link's target. */
+  facts?: BinaryFacts | null;
+  unreadable?: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
+  /** First line of a file that starts with "#!" (for entrypoint checks), else undefined. */
+  shebang?: string;
+}
+
+/** A layer's contribution, in tar order, plus where it came from. */
+export interface LayerIndex {
+  /** Digest as the manifest names it (diff_id for legacy archives), or null. */
+  digest: string | null;
+  entries: LayerEntry[];
+  /** Bytes read from the source for this layer (compressed size as stored). */
+  bytesRead: number;
+}
+
+/** A file of the final filesystem. */
+export interface FinalFile {
+  path: string;
+  type: 'file' | 'symlink' | 'directory' | 'other';
+  target?: string;
+  size: number;
+  mode: number;
+  facts: BinaryFacts | null;
+  unreadable: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
+  shebang?: string;
+  /** Index into the image's layers of the layer that provided the file. */
+  layer: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type RuleId =
+  | 'platform-mismatch'
+  | 'arch-mismatch'
+  | 'abi-mismatch'
+  | 'compat-32bit'
+  | 'foreign-format'
+  | 'variant-mismatch'
+  | 'missing-interpreter'
+  | 'missing-library'
+  | 'page-size'
+  | 'entrypoint-missing'
+  | 'entrypoint-mismatch'
+  | 'mislabeled-image'
+  | 'missing-platform'
+  | 'by-design'
+  | 'unreadable-binary';
+
+export interface Finding {
+  severity: Severity;
+  rule: RuleId;
+  path: string | null;
+  layer: string | null;
+  found: string | null;
+  expected: string | null;
+  message: string;
+}
+
+export interface BinaryRecord {
+  path: string;
+  layer: string | null;
+  format: 'elf' | 'macho' | 'pe';
+  platform: string;
+  machine: string;
+  bits: 32 | 64;
+  endian: 'little' | 'big';
+  kind: BinaryFacts['kind'];
+  interpreter: string | null;
+}
+
+export interface ImageReport {
+  ref: string | null;
+  manifestDigest: string | null;
+  platform: { declared: string | null; expected: string | null };
+  stats: { layers: number; files: number; binaries: number; bytesRead: number };
+  findings: Finding[];
+  binaries?: BinaryRecord[];
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'elfscan'; version: string };
+  source: string;
+  images: ImageReport[];
+  summary: { images: number; errors: number; warnings: number; infos: number };
+}
+
+/** The parts of an image config (OCI / Docker) the rules read. */
+export interface ImageConfig {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+  config?: {
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    Env?: string[] | null;
+    WorkingDir?: string;
+  };
+  rootfs?: { type?: string; diff_ids?: string[] };
+}
