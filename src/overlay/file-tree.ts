@@ -1,0 +1,54 @@
+// The image's final filesystem: the layers applied in manifest order, then asked for what the
+// rules need — which files exist, what a path (through symlinks) leads to.
+
+import type { FinalFile, LayerIndex } from '../model.js';
+import { applyLayer } from './apply-layer.js';
+import { MAX_SYMLINKS, lookup, makeDir, nonDirectories, splitPath, walk, type Node } from './path-trie.js';
+
+export class FileTree {
+  private readonly root: Node = makeDir('/', 0o755, 0);
+  private countCache: number | null = 0;
+  private ignored = 0;
+
+  /** Applies one layer over the ones applied before it; layerNo is its index in the manifest. */
+  applyLayer(layer: LayerIndex, layerNo: number): void {
+    this.ignored += applyLayer(this.root, layer, layerNo);
+    this.countCache = null;
+  }
+
+  /** The entry at exactly this path (no symlink followed on the way or at the end). */
+  get(path: string): FinalFile | undefined {
+    const parts = splitPath(path);
+    return parts ? lookup(this.root, parts)?.file : undefined;
+  }
+
+  /**
+   * What the path leads to inside the image, following symlinks (absolute ones from the image
+   * root, relative ones from their directory) at every component; undefined when something is
+   * missing or more than `maxDepth` symlinks are met (a loop). The result's `path` is where the
+   * file really is. Relative paths are taken from the root.
+   */
+  resolve(path: string, maxDepth: number = MAX_SYMLINKS): FinalFile | undefined {
+    return walk(this.root, path, true, maxDepth)?.file;
+  }
+
+  /** Every non-directory of the final filesystem in path order (see nonDirectories). Do not apply layers while iterating. */
+  files(): IterableIterator<FinalFile> {
+    return nonDirectories(this.root);
+  }
+
+  /** Regular files, hard links included, in the final filesystem. */
+  get fileCount(): number {
+    if (this.countCache === null) {
+      let n = 0;
+      for (const f of nonDirectories(this.root)) if (f.type === 'file') n++;
+      this.countCache = n;
+    }
+    return this.countCache;
+  }
+
+  /** Entries skipped as unusable so far: invalid whiteout names, paths with "." or "..", a non-directory at "/". */
+  get ignoredEntries(): number {
+    return this.ignored;
+  }
+}

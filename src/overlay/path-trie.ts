@@ -1,0 +1,145 @@
+// The final filesystem as a trie of directory nodes, so that deleting a directory (whiteout,
+// opaque marker, a file replacing a directory) drops its subtree in one step instead of scanning
+// every path. Memory is one small node per path; no file bodies are ever held.
+
+import type { FinalFile } from '../model.js';
+
+export interface Node {
+  file: FinalFile;
+  /** Set exactly when file.type is 'directory'. */
+  children: Map<string, Node> | null;
+}
+
+/** Linux's MAXSYMLINKS: how many symlinks one lookup may follow. */
+export const MAX_SYMLINKS = 40;
+
+export function makeDir(path: string, mode: number, layer: number): Node {
+  return { file: { path, type: 'directory', size: 0, mode, facts: null, unreadable: null, layer }, children: new Map() };
+}
+
+/**
+ * Components of an absolute path taken literally: empty components ("//", a trailing "/") are
+ * dropped; "." or ".." anywhere makes the path unusable (null) — the layer scanner normalizes,
+ * so one that is left means something tried to climb.
+ */
+export function splitPath(path: string): string[] | null {
+  if (!path.startsWith('/')) return null;
+  const parts = path.split('/').filter((p) => p !== '');
+  return parts.some((p) => p === '.' || p === '..') ? null : parts;
+}
+
+/** The node at a path, without following symlinks; undefined if any ancestor is not a directory. */
+export function lookup(root: Node, parts: readonly string[]): Node | undefined {
+  let node: Node | undefined = root;
+  for (const name of parts) {
+    node = node.children?.get(name);
+    if (!node) return undefined;
+  }
+  return node;
+}
+
+/**
+ * The directory at `parts`, created if missing. A non-directory in the way (lower file or
+ * symlink) is replaced by a directory, as overlayfs shows an upper directory over a lower file;
+ * symlinks are never followed, so one layer cannot write into another's tree elsewhere.
+ */
+export function ensureDir(root: Node, parts: readonly string[], layer: number, end = parts.length): Node {
+  let node = root;
+  let path = '';
+  for (let i = 0; i < end; i++) {
+    const name = parts[i]!;
+    // Built as we go: joining the prefix afresh per level would be quadratic in the depth.
+    path += '/' + name;
+    const children: Map<string, Node> = node.children!;
+    let next = children.get(name);
+    if (!next || !next.children) {
+      next = makeDir(path, 0o755, layer);
+      children.set(name, next);
+    }
+    node = next;
+  }
+  return node;
+}
+
+/**
+ * Puts a file at `parts` (not the root): a directory over a directory keeps the children and
+ * takes the new metadata; anything else replaces the old node and with it any subtree.
+ */
+export function put(root: Node, parts: readonly string[], file: FinalFile): void {
+  const parent = ensureDir(root, parts, file.layer, parts.length - 1);
+  const name = parts[parts.length - 1]!;
+  const old = parent.children!.get(name);
+  if (file.type === 'directory') {
+    if (old?.children) old.file = file;
+    else parent.children!.set(name, { file, children: new Map() });
+  } else {
+    parent.children!.set(name, { file, children: null });
+  }
+}
+
+/** Removes the node at `parts` and its subtree; literal, so nothing under a symlinked parent. */
+export function remove(root: Node, parts: readonly string[]): boolean {
+  if (parts.length === 0) return false;
+  const parent = lookup(root, parts.slice(0, -1));
+  return parent?.children?.delete(parts[parts.length - 1]!) ?? false;
+}
+
+/**
+ * Walks a path the way the kernel does: symlinks (absolute from the image root, relative from
+ * their directory) at every component, ".." to the physical parent, the root as its own parent.
+ * The final component is followed only when `followFinal`. Undefined for a missing component, a
+ * non-directory in the middle, or more than `maxLinks` symlinks (a loop).
+ */
+export function walk(root: Node, path: string, followFinal: boolean, maxLinks = MAX_SYMLINKS): Node | undefined {
+  const stack: Node[] = [root];
+  // Pending components, last one first, so that a symlink's target is pushed in front cheaply.
+  const pending = path.split('/').reverse();
+  let links = 0;
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (name === '' || name === '.') continue;
+    if (name === '..') {
+      if (stack.length > 1) stack.pop();
+      continue;
+    }
+    const here = stack[stack.length - 1]!;
+    const next = here.children?.get(name);
+    if (!next) return undefined;
+    // Checked only at a symlink, at most MAX_SYMLINKS + 1 times: the scan is linear in the path.
+    if (next.file.type === 'symlink' && (followFinal || pending.some((p) => p !== '' && p !== '.'))) {
+      if (++links > maxLinks) return undefined;
+      const target = next.file.target ?? '';
+      if (target === '') return undefined;
+      if (target.startsWith('/')) stack.length = 1;
+      for (const p of target.split('/').reverse()) pending.push(p);
+      continue;
+    }
+    stack.push(next);
+  }
+  return stack[stack.length - 1];
+}
+
+/**
+ * Every non-directory under `root`, depth first with each directory's names in code-unit order —
+ * the order of sorting full paths with "/" below every other character. A stack of frames, not
+ * recursion: a layer may nest directories thousands deep.
+ */
+export function* nonDirectories(root: Node): Generator<FinalFile> {
+  const frames: { dir: Node; names: string[]; next: number }[] = [{ dir: root, names: sortedNames(root), next: 0 }];
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1]!;
+    const name = frame.names[frame.next++];
+    if (name === undefined) {
+      frames.pop();
+      continue;
+    }
+    const node = frame.dir.children?.get(name);
+    if (!node) continue;
+    if (node.children) frames.push({ dir: node, names: sortedNames(node), next: 0 });
+    else yield node.file;
+  }
+}
+
+function sortedNames(dir: Node): string[] {
+  return [...(dir.children?.keys() ?? [])].sort();
+}
