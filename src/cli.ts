@@ -1,0 +1,120 @@
+// The command line of spec §6, a thin shell over scan(): parse options, scan, format, and turn
+// the outcome into an exit code. main() returns 0/1/2 and never exits the process itself.
+
+import { writeFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { ElfscanError, isElfscanError } from './errors.js';
+import type { Report } from './model.js';
+import { formatHuman } from './report/human.js';
+import { formatJson } from './report/json.js';
+import { formatSarif } from './report/sarif.js';
+import { scan, summarize, type ScanOptions } from './scan.js';
+import { VERSION } from './version.js';
+
+export interface CliIo {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  stdin?: AsyncIterable<Buffer>;
+}
+
+const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const repeat = (v: string, prev: string[] = []) => [...prev, v];
+
+function program(io: CliIo): Command {
+  return new Command('elfscan')
+    .description('Find binaries built for the wrong CPU or ABI in a container image.')
+    .version(VERSION)
+    .argument('<source...>', 'image tarball, OCI layout directory, root filesystem, or - for stdin')
+    .option('--platform <p[,p…]>', 'platform(s) expected; for an index, which children to scan', list)
+    .option('--require-platforms <p[,p…]>', 'an image index must contain each of these', list)
+    .addOption(new Option('--format <format>', 'report format').choices(['human', 'json', 'sarif']).default('human'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'none']).default('error'))
+    .option('--ignore <glob>', 'accept findings on matching paths as by-design (repeatable)', repeat, [])
+    .option('--all', 'also list every binary found')
+    .option('--quiet', 'print only findings')
+    .option('--no-progress', 'never show progress')
+    .option('--no-color', 'never colour the output')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined, outputError: () => undefined });
+}
+
+interface Opts {
+  platform?: string[];
+  requirePlatforms?: string[];
+  format: 'human' | 'json' | 'sarif';
+  output?: string;
+  failOn: 'error' | 'warning' | 'none';
+  ignore: string[];
+  all?: boolean;
+  quiet?: boolean;
+  color: boolean;
+}
+
+export async function main(argv: string[], io: CliIo = process as unknown as CliIo): Promise<number> {
+  const cmd = program(io);
+  try {
+    cmd.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0; // --help, --version
+      io.stderr.write(`elfscan: ${e.message.replace(/^error: /, '')}\n${usageHint}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const opts = cmd.opts<Opts>();
+  const sources = cmd.args;
+  const started = performance.now();
+  try {
+    const report = await scanAll(sources, {
+      ...(opts.platform ? { platforms: opts.platform } : {}),
+      ...(opts.requirePlatforms ? { requirePlatforms: opts.requirePlatforms } : {}),
+      ignore: opts.ignore,
+      all: Boolean(opts.all),
+      ...(io.stdin ? { stdin: io.stdin } : {}),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const color = opts.color && !opts.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+    const text =
+      opts.format === 'json' ? formatJson(report) : opts.format === 'sarif' ? formatSarif(report) : formatHuman(report, { color, quiet: Boolean(opts.quiet), seconds });
+    if (opts.output) await writeOutput(opts.output, text);
+    else io.stdout.write(text);
+    return exitCode(report, opts.failOn);
+  } catch (e) {
+    if (isElfscanError(e)) {
+      io.stderr.write(`elfscan: ${e.message}\n`);
+      return 2;
+    }
+    const detail = io.env.ELFSCAN_DEBUG ? `\n${(e as Error)?.stack ?? String(e)}` : '; rerun with ELFSCAN_DEBUG=1 for details';
+    io.stderr.write(`elfscan: internal error: ${(e as Error)?.message ?? String(e)}${detail}\n`);
+    return 2;
+  }
+}
+
+const usageHint = "Run 'elfscan --help' for usage.";
+
+/** Several sources make one report: their images in order, the sources joined. */
+async function scanAll(sources: string[], options: ScanOptions): Promise<Report> {
+  const reports: Report[] = [];
+  for (const source of sources) reports.push(await scan(source, options));
+  if (reports.length === 1) return reports[0]!;
+  const images = reports.flatMap((r) => r.images);
+  return { ...reports[0]!, source: sources.join(' '), images, summary: summarize(images) };
+}
+
+async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (e) {
+    throw new ElfscanError(path, `cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
+export function exitCode(report: Report, failOn: Opts['failOn']): number {
+  const s = report.summary;
+  if (failOn === 'error') return s.errors > 0 ? 1 : 0;
+  if (failOn === 'warning') return s.errors + s.warnings > 0 ? 1 : 0;
+  return 0;
+}

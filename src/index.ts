@@ -1,0 +1,13 @@
+// The library's public surface: scan() and the report's types (spec §10).
+
+export { scan, type ScanOptions } from './scan.js';
+export { ElfscanError } from './errors.js';
+export type {
+  BinaryFacts,
+  BinaryRecord,
+  Finding,
+  ImageReport,
+  Report,
+  RuleId,
+  Severity,
+} from './model.js';

@@ -1,0 +1,143 @@
+// Turns the tar entries of one layer into LayerEntry records: paths normalized, whiteouts and
+// opaque markers decoded, and every regular file's head bytes classified once, as the body
+// streams past. Bodies are never kept: one scratch buffer serves every entry of the layer.
+
+import type { LayerEntry, LayerIndex } from '../model.js';
+import { classify, isCandidate } from '../native.js';
+import type { TarBodySink, TarHeader } from './tar-reader.js';
+
+/** Bytes of each file handed to the classifier first; ELF/Mach-O/PE headers and PT_INTERP fit. */
+export const HEAD_BYTES = 4096;
+/** Most a classifier may ask for when headers sit further in (bounded memory per layer). */
+export const MAX_HEAD_BYTES = 1 << 20;
+const SHEBANG_MAX = 256;
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+
+/** Lexically normalizes a tar name to an absolute path: "./usr//lib/" → "/usr/lib"; ".." clamps at "/". */
+export function normalizePath(name: string): string {
+  const out: string[] = [];
+  for (const part of name.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+function splitParent(path: string): [string, string] {
+  const i = path.lastIndexOf('/');
+  return [path.slice(0, i) || '/', path.slice(i + 1)];
+}
+
+function joinChild(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+/**
+ * Collects one layer. `onEntry` is the TarReader callback; `finish()` returns the LayerIndex.
+ * The returned sink is one object reused for every entry: the reader holds one entry at a time.
+ */
+export class LayerEntryCollector {
+  private readonly entries: LayerEntry[] = [];
+  private scratch = Buffer.allocUnsafe(HEAD_BYTES);
+  private filled = 0;
+  private want = 0;
+  private current: LayerEntry | null = null;
+  private readonly sink: TarBodySink = {
+    data: (chunk) => this.onData(chunk),
+    end: () => this.onEnd(),
+  };
+
+  constructor(private readonly digest: string | null) {}
+
+  readonly onEntry = (h: TarHeader): TarBodySink | null => {
+    const raw = h.name;
+    const path = normalizePath(raw);
+    const [dir, base] = splitParent(path);
+    if (base.startsWith(WHITEOUT)) {
+      if (base === OPAQUE) this.entries.push({ path: dir, type: 'opaque', size: 0, mode: 0 });
+      // aufs metadata (.wh..wh.plnk, .wh..wh.aufs) is not a whiteout; containerd skips it too.
+      else if (!base.startsWith(WHITEOUT + WHITEOUT))
+        // Left unnormalized on purpose: ".wh.." must reach the overlay as "/dir/." so it is
+        // recognized as invalid instead of deleting "/dir" itself.
+        this.entries.push({ path: joinChild(dir, base.slice(WHITEOUT.length)), type: 'whiteout', size: 0, mode: 0 });
+      return null;
+    }
+    if (path === '/') return null;
+    const entry: LayerEntry = { path, type: h.type, size: h.size, mode: h.mode };
+    this.entries.push(entry);
+    if (h.type === 'hardlink') entry.target = normalizePath(h.linkname);
+    else if (h.type === 'symlink') entry.target = h.linkname;
+    if (h.type !== 'file') return null;
+    entry.facts = null;
+    if (h.size === 0) return null;
+    this.current = entry;
+    this.filled = 0;
+    this.want = Math.min(HEAD_BYTES, h.size);
+    return this.sink;
+  };
+
+  private onData(chunk: Buffer): void {
+    if (this.current === null || this.filled >= this.want) return;
+    const n = Math.min(chunk.length, this.want - this.filled);
+    chunk.copy(this.scratch, this.filled, 0, n);
+    this.filled += n;
+    if (this.filled === this.want) this.decide(false);
+  }
+
+  private onEnd(): void {
+    if (this.current !== null) this.decide(true);
+  }
+
+  /** Classifies the head; may raise `want` so that more of the body is collected first. */
+  private decide(atEnd: boolean): void {
+    const entry = this.current!;
+    const head = this.scratch.subarray(0, this.filled);
+    if (!isCandidate(head)) {
+      if (head[0] === 0x23 && head[1] === 0x21) entry.shebang = firstLine(head);
+      this.current = null;
+      return;
+    }
+    const c = classify(head, entry.size);
+    switch (c.status) {
+      case 'binary':
+        entry.facts = c.facts;
+        break;
+      case 'unreadable':
+        entry.unreadable = { format: c.format, reason: c.reason };
+        break;
+      case 'need-more':
+        if (!atEnd && c.bytes > this.filled && c.bytes <= Math.min(MAX_HEAD_BYTES, entry.size)) {
+          this.grow(c.bytes);
+          return; // keep collecting; decide again when `want` bytes are in
+        }
+        entry.unreadable = { format: 'elf', reason: `headers extend past the first ${this.filled} bytes` };
+        break;
+      case 'not-binary':
+        break;
+    }
+    this.current = null;
+  }
+
+  private grow(bytes: number): void {
+    if (this.scratch.length < bytes) {
+      const bigger = Buffer.allocUnsafe(Math.max(bytes, this.scratch.length * 2));
+      this.scratch.copy(bigger, 0, 0, this.filled);
+      this.scratch = bigger;
+    }
+    this.want = bytes;
+  }
+
+  finish(bytesRead: number): LayerIndex {
+    // Shrink back so a layer that needed a large head does not pin it for the image's lifetime.
+    this.scratch = Buffer.allocUnsafe(0);
+    return { digest: this.digest, entries: this.entries, bytesRead };
+  }
+}
+
+function firstLine(head: Buffer): string {
+  let end = head.indexOf(0x0a);
+  if (end < 0 || end > SHEBANG_MAX) end = Math.min(head.length, SHEBANG_MAX);
+  return head.toString('utf8', 0, end).replace(/\r$/, '');
+}

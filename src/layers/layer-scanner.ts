@@ -1,0 +1,86 @@
+// One layer's bytes (compressed or not) in, its LayerIndex out. The same push interface serves a
+// layer nested in an outer archive and a layer blob read from disk or the network; it optionally
+// checks the bytes against the digest the manifest names, since a mismatch must end the scan.
+
+import { createHash, type Hash } from 'node:crypto';
+import { ElfscanError } from '../errors.js';
+import type { LayerIndex } from '../model.js';
+import { createDecompressor, type Decompressor } from './decompress.js';
+import { LayerEntryCollector } from './layer-entries.js';
+import { TarReader } from './tar-reader.js';
+
+/** Above this many queued compressed bytes the producer waits for the decompressor. */
+export const BACKLOG_LIMIT = 4 << 20;
+
+export interface LayerScanner {
+  write(chunk: Buffer): void;
+  readonly backlog: number;
+  drain(): Promise<void>;
+  /** Resolves with the layer's entries; rejects with ElfscanError on bad data or a digest mismatch. */
+  end(): Promise<LayerIndex>;
+}
+
+/** A digest "sha256:<64 hex>" checked for syntax before it is ever used as a path or a hash name. */
+const DIGEST = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+
+export function isValidDigest(d: string): boolean {
+  return DIGEST.test(d);
+}
+
+/**
+ * `verify`: the digest the bytes must hash to (compressed bytes, as stored), or null when the
+ * source names none (legacy docker-save layer.tar files are named by id, not digest).
+ */
+export function createLayerScanner(digest: string | null, where: string, verify: string | null): LayerScanner {
+  const collector = new LayerEntryCollector(digest);
+  const tar = new TarReader(collector.onEntry, where);
+  const decompressor: Decompressor = createDecompressor(tar, where);
+  const hash: Hash | null = verify ? createHash(verify.slice(0, verify.indexOf(':'))) : null;
+  let bytes = 0;
+  return {
+    write(chunk) {
+      bytes += chunk.length;
+      hash?.update(chunk);
+      decompressor.write(chunk);
+    },
+    get backlog() {
+      return decompressor.backlog;
+    },
+    drain: () => decompressor.drain(),
+    async end() {
+      await decompressor.end();
+      if (hash && verify) {
+        const got = `${verify.slice(0, verify.indexOf(':'))}:${hash.digest('hex')}`;
+        if (got !== verify) throw new ElfscanError(where, `content does not match its digest (got ${got})`);
+      }
+      return collector.finish(bytes);
+    },
+  };
+}
+
+/** Feeds a whole byte stream (file, HTTP body) to a new layer scanner, honouring backpressure. */
+export async function scanLayerStream(
+  input: AsyncIterable<Buffer>,
+  digest: string | null,
+  where: string,
+  verify: string | null,
+): Promise<LayerIndex> {
+  const scanner = createLayerScanner(digest, where, verify);
+  try {
+    for await (const chunk of input) {
+      scanner.write(chunk);
+      if (scanner.backlog > BACKLOG_LIMIT) await scanner.drain();
+    }
+  } catch (e) {
+    scanner.end().catch(() => undefined); // its own failure, if any, is less precise than the read error
+    throw asReadError(e, where);
+  }
+  return scanner.end();
+}
+
+/** A failed read (EIO, a dropped connection) as one sentence naming the source. */
+export function asReadError(e: unknown, where: string): ElfscanError {
+  if (e instanceof ElfscanError) return e;
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return new ElfscanError(where, `read failed${code ? ` (${code})` : ''}: ${(e as Error)?.message ?? String(e)}`);
+}

@@ -1,0 +1,86 @@
+// The report for people, in a terminal or a CI log: one block per image, one line per finding,
+// long runs of the same finding in one directory folded into a count, and a summary line.
+
+import type { Finding, ImageReport, Report } from '../model.js';
+
+export interface HumanOptions {
+  color: boolean;
+  /** Only findings; no image headers and no summary when nothing was found. */
+  quiet: boolean;
+  seconds: number;
+}
+
+/** More findings than this of one kind in one directory are folded after the first FOLD_SHOW. */
+const FOLD_OVER = 4;
+const FOLD_SHOW = 2;
+
+const STYLE = { error: '31;1', warning: '33;1', info: '36', dim: '2', bold: '1', ok: '32' } as const;
+
+export function formatHuman(report: Report, opts: HumanOptions): string {
+  const paint = (style: keyof typeof STYLE, s: string) => (opts.color ? `\x1b[${STYLE[style]}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  for (const image of report.images) {
+    if (!opts.quiet || image.findings.length > 0) lines.push(...imageBlock(image, report.source, paint, opts.quiet));
+  }
+  const s = report.summary;
+  const files = report.images.reduce((n, i) => n + i.stats.files, 0);
+  const binaries = report.images.reduce((n, i) => n + i.stats.binaries, 0);
+  if (!opts.quiet || s.errors + s.warnings > 0) {
+    const counts = `${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.infos, 'info')}`;
+    const verdict = s.errors > 0 ? paint('error', counts) : s.warnings > 0 ? paint('warning', counts) : paint('ok', counts);
+    lines.push(
+      `${plural(s.images, 'image')}, ${plural(files, 'file')}, ${plural(binaries, 'binary', 'binaries')}: ${verdict} (${opts.seconds.toFixed(1)} s)`,
+    );
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+type Paint = (style: keyof typeof STYLE, s: string) => string;
+
+function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boolean): string[] {
+  const lines: string[] = [];
+  const name = image.ref ?? image.manifestDigest ?? source;
+  const { declared, expected } = image.platform;
+  const platform = declared === expected ? `${expected}` : `expected ${expected}, declared ${declared ?? 'nothing'}`;
+  if (!quiet) {
+    const st = image.stats;
+    lines.push(paint('bold', `${name} (${platform})`) + paint('dim', `  ${plural(st.layers, 'layer')}, ${plural(st.files, 'file')}, ${plural(st.binaries, 'binary', 'binaries')}`));
+  }
+  for (const group of foldRuns(image.findings)) {
+    const f = group[0]!;
+    const shown = group.length > FOLD_OVER ? group.slice(0, FOLD_SHOW) : group;
+    for (const g of shown) lines.push(findingLine(g, paint));
+    if (shown.length < group.length) {
+      lines.push(paint('dim', `  … and ${group.length - shown.length} more ${f.rule} ${f.severity}s like these in ${dirOf(f.path!)}/`));
+    }
+  }
+  if (!quiet && image.findings.length === 0) lines.push(paint('ok', '  no findings'));
+  return lines;
+}
+
+function findingLine(f: Finding, paint: Paint): string {
+  const sev = paint(f.severity, f.severity.padEnd(7));
+  const where = f.path ? `${f.path}\n            ` : '';
+  return `  ${sev} ${f.rule}: ${where}${f.message}`;
+}
+
+/** Consecutive findings (they are sorted by path) of one rule, severity and platform in one directory. */
+function foldRuns(findings: Finding[]): Finding[][] {
+  const groups: Finding[][] = [];
+  let key = '';
+  for (const f of findings) {
+    const k = f.path === null ? `\0${groups.length}` : `${f.rule}|${f.severity}|${f.found}|${dirOf(f.path)}`;
+    if (k === key) groups[groups.length - 1]!.push(f);
+    else groups.push([f]);
+    key = k;
+  }
+  return groups;
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

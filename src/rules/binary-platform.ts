@@ -1,0 +1,68 @@
+// The per-binary rules of spec §5 that one verdict decides: arch-mismatch, abi-mismatch,
+// compat-32bit, variant-mismatch and foreign-format, plus unreadable headers (info). They share
+// a file because platform.judge() grades each binary once and exactly one of them can apply.
+
+import type { BinaryFacts, FinalFile, Finding, Severity } from '../model.js';
+import { describeFacts, formatPlatform, judge, type Platform, type Verdict } from '../platform.js';
+import type { RuleContext } from './context.js';
+import { fixHint } from './fix-hint.js';
+
+const EXECUTABLE_BITS = 0o111;
+
+export function binaryPlatform(ctx: RuleContext): Finding[] {
+  const expected = ctx.expected;
+  const findings: Finding[] = [];
+  for (const file of ctx.tree.files()) {
+    if (file.unreadable) {
+      findings.push({
+        severity: 'info',
+        rule: 'unreadable-binary',
+        path: file.path,
+        layer: ctx.layerDigest(file.layer),
+        found: file.unreadable.format,
+        expected: expected ? formatPlatform(expected) : null,
+        message: `${formatName(file.unreadable.format)} file whose headers cannot be read (${file.unreadable.reason}); not checked`,
+      });
+      continue;
+    }
+    if (!file.facts || !expected) continue;
+    const finding = verdictFinding(judge(file.facts, expected), file, file.facts, expected);
+    if (finding) findings.push({ ...finding, layer: ctx.layerDigest(file.layer) });
+  }
+  return findings;
+}
+
+function verdictFinding(v: Verdict, file: FinalFile, facts: BinaryFacts, expected: Platform): Finding | null {
+  const exp = formatPlatform(expected);
+  const what = `${describeFacts(facts)} in a ${exp} image`;
+  const make = (rule: Finding['rule'], severity: Severity, message: string): Finding => ({
+    severity,
+    rule,
+    path: file.path,
+    layer: null,
+    found: facts.platform,
+    expected: exp,
+    message,
+  });
+  switch (v.kind) {
+    case 'match':
+    case 'no-opinion':
+      return null;
+    case 'arch-mismatch':
+      return make('arch-mismatch', facts.kind === 'relocatable' ? 'warning' : 'error', `${what}${fixHint(file, facts, expected)}`);
+    case 'abi-mismatch':
+      return make('abi-mismatch', 'error', `${what}: ${v.why}${fixHint(file, facts, expected)}`);
+    case 'compat-32bit':
+      return make('compat-32bit', 'warning', `${what}: runs only where the host kernel keeps 32-bit support`);
+    case 'variant-mismatch':
+      return make('variant-mismatch', expected.arch === 'amd64' ? 'warning' : 'error', `${what}: ${v.why}`);
+    case 'foreign-format': {
+      const severe = file.path.endsWith('.node') || (file.mode & EXECUTABLE_BITS) !== 0;
+      return make('foreign-format', severe ? 'error' : 'info', `${what}${severe ? fixHint(file, facts, expected) : ''}`);
+    }
+  }
+}
+
+function formatName(format: 'elf' | 'macho' | 'pe'): string {
+  return format === 'elf' ? 'ELF' : format === 'macho' ? 'Mach-O' : 'PE';
+}

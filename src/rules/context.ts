@@ -1,0 +1,18 @@
+// What a rule may look at: the final filesystem, the image's platforms and where each layer came
+// from. Rules are pure functions of this context; they return findings and change nothing.
+
+import type { FileTree } from '../overlay/file-tree.js';
+import type { Finding, ImageConfig } from '../model.js';
+import type { Platform } from '../platform.js';
+
+export interface RuleContext {
+  tree: FileTree;
+  config: ImageConfig;
+  declared: Platform | null;
+  /** What binaries must be built for; null when neither --platform nor the image says. */
+  expected: Platform | null;
+  /** Digest of layer number n as the manifest names it, or null. */
+  layerDigest(n: number): string | null;
+}
+
+export type Rule = (ctx: RuleContext) => Finding[];

@@ -1,0 +1,139 @@
+// The pipeline in one screen: open the source, pick the images, lay their layers over each
+// other, run the rules, and assemble the report of spec §8.
+
+import { ElfscanError } from './errors.js';
+import type { BinaryRecord, Finding, ImageReport, Report } from './model.js';
+import { FileTree } from './overlay/file-tree.js';
+import { formatPlatform, parsePlatform, platformMatches, type Platform } from './platform.js';
+import { runRules } from './rules/index.js';
+import { describePlatforms } from './sources/oci-index.js';
+import { openSource } from './sources/open-source.js';
+import type { ImageCandidate, OpenedSource } from './sources/source.js';
+import { VERSION } from './version.js';
+
+export interface ScanOptions {
+  /** --platform: the platform(s) expected; for an index, which children to scan. */
+  platforms?: string[];
+  /** --require-platforms: an index must contain each of these. */
+  requirePlatforms?: string[];
+  /** --ignore globs: matching findings become by-design info. */
+  ignore?: string[];
+  /** --all: list every binary, not only findings. */
+  all?: boolean;
+  /** The bytes of "-" (defaults to process.stdin). */
+  stdin?: AsyncIterable<Buffer>;
+}
+
+export async function scan(source: string, options: ScanOptions = {}): Promise<Report> {
+  const wanted = options.platforms?.map(parsePlatform) ?? null;
+  const required = options.requirePlatforms?.map(parsePlatform) ?? [];
+  const opened = await openSource(source, { ...(options.stdin ? { stdin: options.stdin } : {}) });
+  const images: ImageReport[] = [];
+  for (const { image, expected } of selectImages(opened, wanted)) {
+    images.push(await scanImage(image, expected, options));
+  }
+  const missing = missingPlatforms(opened, required);
+  if (missing.length > 0) images[0]!.findings.unshift(...missing);
+  return {
+    schemaVersion: 1,
+    tool: { name: 'elfscan', version: VERSION },
+    source,
+    images,
+    summary: summarize(images),
+  };
+}
+
+function selectImages(opened: OpenedSource, wanted: Platform[] | null): { image: ImageCandidate; expected: Platform }[] {
+  const where = opened.where;
+  if (opened.rootfs && !wanted)
+    throw new ElfscanError(where, 'holds no image metadata (no manifest.json or index.json); to scan it as a root filesystem, give --platform');
+  let images = opened.images;
+  if (opened.indexPlatforms && wanted) {
+    images = images.filter((img) => img.declared && wanted.some((w) => platformMatches(w, img.declared!)));
+    if (images.length === 0)
+      throw new ElfscanError(where, `the image index has no ${describePlatforms(wanted)} image (it has ${describePlatforms(opened.indexPlatforms)})`);
+  }
+  return images.map((image) => {
+    const expected = wanted ? (wanted.find((w) => image.declared && platformMatches(w, image.declared)) ?? wanted[0]!) : image.declared;
+    if (!expected) throw new ElfscanError(where, `image ${image.ref ?? image.manifestDigest ?? ''} declares no platform; give --platform`.replace('  ', ' '));
+    return { image, expected };
+  });
+}
+
+async function scanImage(image: ImageCandidate, expected: Platform, options: ScanOptions): Promise<ImageReport> {
+  const layers = await image.layers();
+  const tree = new FileTree();
+  layers.forEach((layer, n) => tree.applyLayer(layer, n));
+  const layerDigest = (n: number) => image.layerDigests[n] ?? null;
+  const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest }, options.ignore ?? []);
+  const binaries: BinaryRecord[] = [];
+  let binaryCount = 0;
+  for (const f of tree.files()) {
+    if (!f.facts && !f.unreadable) continue;
+    binaryCount++;
+    if (options.all && f.facts) {
+      binaries.push({
+        path: f.path,
+        layer: layerDigest(f.layer),
+        format: f.facts.format,
+        platform: f.facts.platform,
+        machine: f.facts.cpu,
+        bits: f.facts.bits,
+        endian: f.facts.endian,
+        kind: f.facts.kind,
+        interpreter: f.facts.interpreter,
+      });
+    }
+  }
+  return {
+    ref: image.ref,
+    manifestDigest: image.manifestDigest,
+    platform: { declared: image.declared ? formatPlatform(image.declared) : null, expected: formatPlatform(expected) },
+    stats: { layers: layers.length, files: tree.fileCount, binaries: binaryCount, bytesRead: layers.reduce((s, l) => s + l.bytesRead, 0) },
+    findings: sortFindings(findings),
+    ...(options.all ? { binaries } : {}),
+  };
+}
+
+function missingPlatforms(opened: OpenedSource, required: Platform[]): Finding[] {
+  const have = opened.indexPlatforms ?? opened.images.flatMap((i) => (i.declared ? [i.declared] : []));
+  return required
+    .filter((r) => !have.some((h) => platformMatches(r, h)))
+    .map((r) => ({
+      severity: 'error' as const,
+      rule: 'missing-platform' as const,
+      path: null,
+      layer: null,
+      found: null,
+      expected: formatPlatform(r),
+      message: `the image has no ${formatPlatform(r)} variant (it has ${describePlatforms(have)}); add it to the build's --platform list`,
+    }));
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      (a.path === null ? -1 : 0) - (b.path === null ? -1 : 0) ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      compare(a.path ?? '', b.path ?? '') ||
+      compare(a.rule, b.rule),
+  );
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function summarize(images: ImageReport[]): Report['summary'] {
+  const s = { images: images.length, errors: 0, warnings: 0, infos: 0 };
+  for (const img of images)
+    for (const f of img.findings) {
+      if (f.severity === 'error') s.errors++;
+      else if (f.severity === 'warning') s.warnings++;
+      else s.infos++;
+    }
+  return s;
+}

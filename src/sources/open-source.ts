@@ -1,0 +1,75 @@
+// Decides what a command-line source names — stdin, an OCI layout directory, a root filesystem
+// directory, or an archive file — and opens it as image candidates. Archive files are told apart
+// by their contents (after one streaming pass), never by their names.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+
+import { ElfscanError } from '../errors.js';
+import type { LayerIndex } from '../model.js';
+import { readArchive } from './archive-stream.js';
+import { dockerArchiveImages } from './docker-manifest.js';
+import { ociDirStore } from './oci-dir.js';
+import { ociLayoutImages } from './oci-index.js';
+import { scanRootfsDir } from './rootfs-dir.js';
+import type { BlobStore, OpenedSource } from './source.js';
+
+const READ_CHUNK = 1 << 20;
+
+export interface OpenOptions {
+  /** Bytes to read for "-" (defaults to process.stdin). */
+  stdin?: AsyncIterable<Buffer>;
+}
+
+export async function openSource(source: string, options: OpenOptions = {}): Promise<OpenedSource> {
+  if (source === '-') {
+    const stdin = options.stdin ?? process.stdin;
+    if (!options.stdin && process.stdin.isTTY) throw new ElfscanError('stdin', 'is a terminal; pipe an image into it (docker save IMAGE | elfscan -)');
+    return openArchive(stdin, 'stdin');
+  }
+  let st;
+  try {
+    st = await stat(source);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, 'no such file or directory');
+    if (code === 'EACCES') throw new ElfscanError(source, 'cannot be read (permission denied)');
+    throw new ElfscanError(source, `cannot be read (${code ?? String(e)})`);
+  }
+  if (st.isDirectory()) {
+    const store = ociDirStore(source, source);
+    if (await store.has('oci-layout')) return fromStore(store, null);
+    return rootfsSource(source, await scanRootfsDir(source, source));
+  }
+  if (!st.isFile()) throw new ElfscanError(source, 'is neither a file nor a directory');
+  const stream = createReadStream(source, { highWaterMark: READ_CHUNK });
+  return openArchive(stream, source);
+}
+
+async function openArchive(input: AsyncIterable<Buffer>, where: string): Promise<OpenedSource> {
+  const { store, asRootfs } = await readArchive(input, where);
+  return fromStore(store, asRootfs);
+}
+
+/** manifest.json wins for docker-save archives; index.json alone means an OCI layout. */
+async function fromStore(store: BlobStore, asRootfs: LayerIndex | null): Promise<OpenedSource> {
+  if (await store.has('manifest.json')) {
+    return { where: store.where, images: await dockerArchiveImages(store), indexPlatforms: null, rootfs: false };
+  }
+  if (await store.has('index.json')) {
+    const { images, indexPlatforms } = await ociLayoutImages(store);
+    return { where: store.where, images, indexPlatforms, rootfs: false };
+  }
+  if (asRootfs === null) throw new ElfscanError(store.where, 'is an OCI layout without index.json');
+  return rootfsSource(store.where, asRootfs);
+}
+
+function rootfsSource(where: string, layer: LayerIndex): OpenedSource {
+  return {
+    where,
+    rootfs: true,
+    indexPlatforms: null,
+    images: [{ ref: null, manifestDigest: null, config: {}, declared: null, layerDigests: [null], layers: async () => [layer] }],
+  };
+}
+
