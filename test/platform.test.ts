@@ -1,6 +1,7 @@
 // Table tests for spec §3: parsing and normalizing platform strings, selecting index children,
 // and grading a binary's numeric facts against every platform row.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ElfscanError } from '../src/errors.js';
 import type { BinaryFacts } from '../src/model.js';
@@ -325,5 +326,80 @@ describe('describeFacts', () => {
     [{ ...elf(0x1234, 32, 'little'), format: 'pe', cpu: 'mystery' }, 'PE mystery executable'],
   ])('%#: %s', (facts, want) => {
     expect(describeFacts(facts)).toBe(want);
+  });
+});
+
+/**
+ * The facts of the real fixture binaries (fixtures/binaries/expected.json, read back from
+ * readelf when they were built), judged against a row of platforms. Keyed by fixture folder;
+ * a few files differ from their folder and are listed by name.
+ */
+describe('judge on the real fixture binaries', () => {
+  interface Fixture { file: string; format?: string; platform?: string; machine?: number; bits?: 32 | 64; endian?: 'little' | 'big'; kind?: BinaryFacts['kind']; floatAbi?: BinaryFacts['floatAbi']; armArch?: number | null; isaLevel?: number | null; slices?: string[] }
+  const fixtures = (JSON.parse(readFileSync(new URL('../fixtures/binaries/expected.json', import.meta.url), 'utf8')) as Fixture[])
+    .filter((f) => f.format === 'elf' || f.format === 'macho' || f.format === 'pe');
+  const toFacts = (f: Fixture): BinaryFacts => ({
+    ...elf(f.machine ?? 0, f.bits ?? 64, f.endian ?? 'little'),
+    format: f.format as BinaryFacts['format'], kind: f.kind ?? 'other', floatAbi: f.floatAbi ?? null,
+    armArch: f.armArch ?? null, isaLevel: f.isaLevel ?? null,
+  });
+
+  const targets = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/arm/v6', 'linux/arm/v5', 'linux/ppc64le', 'linux/mipsle'];
+  const M = 'match', A = 'arch-mismatch', B = 'abi-mismatch', C = 'compat-32bit', V = 'variant-mismatch', F = 'foreign-format', N = 'no-opinion';
+  const byFolder: Record<string, string[]> = {
+    //           amd64 arm64 arm/v7 arm/v6 arm/v5 ppc64le mipsle
+    'amd64':      [M, A, A, A, A, A, A],
+    'amd64-musl': [M, A, A, A, A, A, A],
+    'arm64':      [A, M, A, A, A, A, A],
+    'armel':      [A, A, B, B, M, A, A], // soft-float ARMv5TE
+    'armhf':      [A, C, M, V, B, A, A], // hard-float ARMv7
+    'bpf':        [N, N, N, N, N, N, N],
+    'i386':       [C, A, A, A, A, A, A],
+    'macho':      [F, F, F, F, F, F, F],
+    'pe':         [F, F, F, F, F, F, F],
+    'mips':       [A, A, A, A, A, A, B], // big-endian
+    'mips64el':   [A, A, A, A, A, A, B], // 64-bit
+    'mipsel':     [A, A, A, A, A, A, M],
+    'ppc64':      [A, A, A, A, A, B, A],
+    'ppc64le':    [A, A, A, A, A, M, A],
+    'riscv64':    [A, A, A, A, A, A, A],
+    's390x':      [A, A, A, A, A, A, A],
+    'x32':        [B, A, A, A, A, A, A],
+  };
+  const byFile: Record<string, string[]> = {
+    'amd64/hello-v3':           [V, A, A, A, A, A, A], // GNU property: x86-64-v3
+    'armel/hello.o':            [A, C, M, M, M, A, A], // no float flag in the object: unknown float ABI
+    'armhf/libhello-armv6.so':  [A, C, M, M, B, A, A], // Tag_CPU_arch v6
+  };
+
+  it('covers every binary fixture', () => {
+    expect(fixtures.length).toBeGreaterThan(50);
+    for (const f of fixtures) expect(byFolder[f.file.split('/')[0]!], f.file).toBeDefined();
+  });
+
+  it.each(targets.map((t, i) => [t, i] as const))('against %s', (target, i) => {
+    const got = fixtures.map((f) => `${f.file}: ${judge(toFacts(f), P(target)).kind}`);
+    const want = fixtures.map((f) => `${f.file}: ${(byFile[f.file] ?? byFolder[f.file.split('/')[0]!])![i]}`);
+    expect(got).toEqual(want);
+  });
+
+  it('each ELF fixture matches the platform the classifier gave it, save the x86-64-v3 one', () => {
+    for (const f of fixtures) {
+      if (f.format !== 'elf' || !f.platform || f.file === 'amd64/hello-v3') continue;
+      const kind = judge(toFacts(f), { os: f.platform.split('/')[0]!, arch: f.platform.split('/')[1]!, ...(f.platform.split('/')[2] ? { variant: f.platform.split('/')[2]! } : {}) }).kind;
+      // elf/bpf is not an OS we grade, linux/x32 not a platform in the table.
+      expect(kind, f.file).toBe(f.platform === 'elf/bpf' || f.platform === 'linux/x32' ? 'no-opinion' : 'match');
+    }
+  });
+
+  it('names them', () => {
+    const name = (file: string) => describeFacts(toFacts(fixtures.find((f) => f.file === file)!));
+    expect(name('armhf/libhello.so')).toBe('32-bit ARM (ARMv7, hard-float) shared library');
+    expect(name('armel/hello')).toBe('32-bit ARM (ARMv5TE, soft-float) executable');
+    expect(name('amd64/hello-v3')).toBe('x86-64-v3 executable');
+    expect(name('x32/hello.o')).toBe('x32 (32-bit x86-64) relocatable object');
+    expect(name('macho/x86_64')).toBe('Mach-O x86-64 executable');
+    expect(name('pe/i386.exe')).toBe('PE i386 executable');
+    expect(name('s390x/libhello.so')).toBe('IBM Z (s390x) shared library');
   });
 });

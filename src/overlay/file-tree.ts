@@ -3,7 +3,7 @@
 
 import type { FinalFile, LayerIndex } from '../model.js';
 import { applyLayer } from './apply-layer.js';
-import { MAX_SYMLINKS, lookup, makeDir, nonDirectories, splitPath, walk, type Node } from './path-trie.js';
+import { MAX_SYMLINKS, countFiles, lookup, makeDir, nonDirectories, splitPath, walk, type Node } from './path-trie.js';
 
 export class FileTree {
   private readonly root: Node = makeDir('/', 0o755, 0);
@@ -39,11 +39,7 @@ export class FileTree {
 
   /** Regular files, hard links included, in the final filesystem. */
   get fileCount(): number {
-    if (this.countCache === null) {
-      let n = 0;
-      for (const f of nonDirectories(this.root)) if (f.type === 'file') n++;
-      this.countCache = n;
-    }
+    this.countCache ??= countFiles(this.root);
     return this.countCache;
   }
 

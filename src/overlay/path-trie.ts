@@ -45,14 +45,15 @@ export function lookup(root: Node, parts: readonly string[]): Node | undefined {
  */
 export function ensureDir(root: Node, parts: readonly string[], layer: number, end = parts.length): Node {
   let node = root;
-  let path = '';
+  // Once one level is created every deeper one is too, so the path is joined once and then
+  // extended: joining afresh per level would be quadratic in the depth.
+  let path: string | null = null;
   for (let i = 0; i < end; i++) {
     const name = parts[i]!;
-    // Built as we go: joining the prefix afresh per level would be quadratic in the depth.
-    path += '/' + name;
     const children: Map<string, Node> = node.children!;
     let next = children.get(name);
     if (!next || !next.children) {
+      path = path === null ? '/' + parts.slice(0, i + 1).join('/') : `${path}/${name}`;
       next = makeDir(path, 0o755, layer);
       children.set(name, next);
     }
@@ -142,4 +143,17 @@ export function* nonDirectories(root: Node): Generator<FinalFile> {
 
 function sortedNames(dir: Node): string[] {
   return [...(dir.children?.keys() ?? [])].sort();
+}
+
+/** How many regular files (hard links included) are under `root`; unordered, so no sorting. */
+export function countFiles(root: Node): number {
+  let n = 0;
+  const dirs: Node[] = [root];
+  while (dirs.length > 0) {
+    for (const node of dirs.pop()!.children!.values()) {
+      if (node.children) dirs.push(node);
+      else if (node.file.type === 'file') n++;
+    }
+  }
+  return n;
 }
