@@ -1,0 +1,35 @@
+//! elfscan's native classifier: a file's first bytes in, what kind of binary it is out.
+//! Everything but the last two modules is plain Rust that knows nothing of Node and is tested
+//! with `cargo test`; napi.rs and glue.rs are the only files with `unsafe`.
+
+// Bytes in, plain data out — never a panic.
+pub mod bytes; //      bounds-checked, endian-aware reader every parser uses
+pub mod error; //      ParseError (what + offset) and Fail (need more bytes / malformed)
+pub mod sniff; //      first bytes → ELF / Mach-O / fat Mach-O / Java class / MZ / other
+pub mod classify; //   the answer (Classification, Facts) and the dispatch to a parser
+pub mod elf; //        ELF file and program headers, PT_INTERP
+pub mod elf_machine; // the e_machine table: names and spec §3 platforms
+pub mod arm; //        ARM EABI version and float ABI fallback chain
+pub mod macho; //      thin and fat Mach-O
+pub mod pe; //         PE/COFF
+
+#[cfg(test)]
+mod testutil;
+
+// The addon: Node-API declarations and the JS ⇄ Rust glue.
+mod glue;
+mod napi;
+
+pub use classify::{classify, Classification, Facts, Format, Kind};
+
+/// Node looks this symbol up when it loads the addon.
+///
+/// # Safety
+/// Called by Node only, with the env and exports object of the loading context.
+#[no_mangle]
+pub unsafe extern "C" fn napi_register_module_v1(
+    env: napi::napi_env,
+    exports: napi::napi_value,
+) -> napi::napi_value {
+    glue::register(env, exports)
+}
