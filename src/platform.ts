@@ -225,15 +225,17 @@ function armName(tag: number | null | undefined): string | null {
   return tag == null ? null : (TAG_CPU_ARCH[tag]?.[0] ?? null);
 }
 
-/** Grades one binary against the expected platform from its numeric facts (never its platform string). */
+/**
+ * Grades one binary against the expected platform from its numeric facts (never its platform
+ * string); docs/platforms.md gives the order and the why. A `why` names only the clash — the
+ * finding already names the file and the expected platform.
+ */
 export function judge(facts: BinaryFacts, expected: Platform): Verdict {
   const want = normalizePlatform(expected);
   if (want.os !== 'linux') return { kind: 'no-opinion' };
   if (facts.format !== 'elf') return { kind: 'foreign-format' };
   const row = rowFor(want);
   if (!row) return { kind: 'no-opinion' };
-  const where = `${formatPlatform(want)} image`;
-
   if (facts.machine !== row.machine) {
     if (facts.machine === row.compat32 && facts.bits === 32 && facts.endian === 'little') {
       // arm64 kernels run only EABI ARM code (compat_elf_check_arch); soft-float has no libraries there.
@@ -245,23 +247,23 @@ export function judge(facts: BinaryFacts, expected: Platform): Verdict {
 
   if (facts.bits !== row.bits) {
     const what = facts.machine === EM_X86_64 && facts.bits === 32 ? 'x32 (32-bit x86-64)' : `${facts.bits}-bit ${facts.cpu}`;
-    return { kind: 'abi-mismatch', why: `${what} in a ${row.bits}-bit ${where}` };
+    return { kind: 'abi-mismatch', why: `${what} in a ${row.bits}-bit image` };
   }
   if (facts.endian !== row.endian) {
-    return { kind: 'abi-mismatch', why: `${facts.endian}-endian ${facts.cpu} in a ${row.endian}-endian ${where}` };
+    return { kind: 'abi-mismatch', why: `${facts.endian}-endian ${facts.cpu} in a ${row.endian}-endian image` };
   }
   // Unknown float ABI is never a finding (Go's static ARM binaries carry no float flag).
   if (row.float && (facts.floatAbi === 'hard' || facts.floatAbi === 'soft') && facts.floatAbi !== row.float) {
-    return { kind: 'abi-mismatch', why: `${facts.floatAbi}-float ARM in a ${row.float}-float ${where}` };
+    return { kind: 'abi-mismatch', why: `${facts.floatAbi}-float ARM in a ${row.float}-float image` };
   }
   if (row.machine === EM_ARM && row.level !== undefined && facts.armArch != null) {
     const needs = TAG_CPU_ARCH[facts.armArch]?.[1];
     if (needs != null && needs > row.level) {
-      return { kind: 'variant-mismatch', why: `${armName(facts.armArch)} code in a ${where}` };
+      return { kind: 'variant-mismatch', why: `${armName(facts.armArch)} code in an arm/${want.variant} image` };
     }
   }
   if (row.machine === EM_X86_64 && row.level !== undefined && facts.isaLevel != null && facts.isaLevel > row.level) {
-    return { kind: 'variant-mismatch', why: `x86-64-v${facts.isaLevel} code in a ${where} (x86-64-v${row.level})` };
+    return { kind: 'variant-mismatch', why: `x86-64-v${facts.isaLevel} code in an x86-64-v${row.level} image` };
   }
   return { kind: 'match' };
 }
