@@ -25,6 +25,10 @@ const PN_XNUM: u16 = 0xffff;
 const INTERP_MIN: u64 = 2;
 const INTERP_MAX: u64 = 4096;
 
+/// The kernel refuses a program header table over 64 KiB (load_elf_phdrs), so no request for
+/// more bytes ever covers more than that past e_phoff.
+const PHDR_TABLE_MAX: u64 = 65536;
+
 fn bad(what: &'static str, offset: u64) -> Fail {
     Fail::Bad(ParseError::new(what, offset))
 }
@@ -158,13 +162,17 @@ fn interpreter(r: &Reader<'_>, h: &Header) -> Result<Option<String>, Fail> {
     if phnum == 0 {
         return Ok(None);
     }
-    let (min_entry, entsize_at) = if h.wide { (56, 54) } else { (32, 42) };
-    if u64::from(h.phentsize) < min_entry {
-        return Err(bad("program header entry size is too small", entsize_at));
+    // Both the kernel and ld.so insist on the exact entry size.
+    let (entsize, entsize_at) = if h.wide { (56, 54) } else { (32, 42) };
+    if u64::from(h.phentsize) != entsize {
+        return Err(bad("program header entry size is wrong for the ELF class", entsize_at));
     }
-    let entsize = u64::from(h.phentsize);
-    // phnum <= u32::MAX and entsize <= u16::MAX: the product fits in u64.
-    r.bytes(h.phoff, phnum * entsize, "program header table lies past the end of the file")?;
+    // phnum <= u32::MAX: the product fits in u64.
+    let table = phnum * entsize;
+    if table > PHDR_TABLE_MAX {
+        return Err(bad("program header table is larger than 64 KiB", h.phoff));
+    }
+    r.bytes(h.phoff, table, "program header table lies past the end of the file")?;
 
     const W: &str = "program header is truncated";
     let mut interp = None;
@@ -203,8 +211,8 @@ fn program_header_count(r: &Reader<'_>, h: &Header) -> Result<u64, Fail> {
     if h.phnum != PN_XNUM {
         return Ok(u64::from(h.phnum));
     }
-    let (min_entry, sh_info_at) = if h.wide { (64, 44) } else { (40, 28) };
-    if h.shoff == 0 || u64::from(h.shentsize) < min_entry {
+    let (shentsize, sh_info_at) = if h.wide { (64, 44) } else { (40, 28) };
+    if h.shoff == 0 || u64::from(h.shentsize) != shentsize {
         return Err(bad("extended program header count (PN_XNUM) without section header 0", 0));
     }
     let real = r.u32(h.shoff + sh_info_at, "section header 0 lies past the end of the file")?;

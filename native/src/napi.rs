@@ -52,9 +52,6 @@ extern "C" {
         arraybuffer: *mut napi_value,
         byte_offset: *mut usize,
     ) -> napi_status;
-    pub fn napi_is_array(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
-    pub fn napi_get_array_length(env: napi_env, value: napi_value, result: *mut u32) -> napi_status;
-    pub fn napi_get_element(env: napi_env, object: napi_value, index: u32, result: *mut napi_value) -> napi_status;
     pub fn napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64) -> napi_status;
     pub fn napi_create_object(env: napi_env, result: *mut napi_value) -> napi_status;
     pub fn napi_create_array_with_length(env: napi_env, length: usize, result: *mut napi_value) -> napi_status;

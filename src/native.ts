@@ -1,0 +1,170 @@
+// Loads the Rust addon built from native/ and is the only file that knows the classifier is
+// native — and the only one that asks which machine elfscan runs on (to pick the addon's file
+// name). Everything else calls classify() with bytes and gets plain data back.
+
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ElfscanError } from './errors.js';
+import type { Classification } from './model.js';
+
+/** What the addon exports (native/src/glue.rs). */
+interface Addon {
+  classify(head: Uint8Array, fileSize: number): Classification;
+  interfaceVersion: number;
+}
+
+/** Must equal INTERFACE_VERSION in native/src/glue.rs: a stale build is refused, not misread. */
+const INTERFACE_VERSION = 1;
+const BUILD_COMMAND = 'npm run build:native';
+
+/** The facts about the running Node that choose the addon file. */
+export interface Host {
+  platform: string;
+  arch: string;
+  /** Only asked on Linux: glibc (true) or musl (false). */
+  isGlibc(): boolean;
+}
+
+/** How the loader touches the world; replaced in tests to play another machine. */
+export interface LoaderEnv {
+  host: Host;
+  /** The folder holding `elfscan.<triple>.node` (native/ of the package). */
+  dir: string;
+  exists(path: string): boolean;
+  list(dir: string): string[];
+  load(path: string): unknown;
+}
+
+/** napi-rs's name for a build target (`napi build --platform` writes `elfscan.<this>.node`). */
+export function addonTriple(host: Host): string {
+  const { platform, arch } = host;
+  switch (platform) {
+    case 'linux': {
+      const glibc = host.isGlibc();
+      if (arch === 'arm') return glibc ? 'linux-arm-gnueabihf' : 'linux-arm-musleabihf';
+      return `linux-${arch}-${glibc ? 'gnu' : 'musl'}`;
+    }
+    case 'win32':
+      return `win32-${arch}-msvc`;
+    case 'android':
+      return arch === 'arm' ? 'android-arm-eabi' : `android-${arch}`;
+    default:
+      // darwin-x64, darwin-arm64, freebsd-x64…
+      return `${platform}-${arch}`;
+  }
+}
+
+export function addonFileName(host: Host): string {
+  return `elfscan.${addonTriple(host)}.node`;
+}
+
+/** Loads the addon for `env.host`, or throws an ElfscanError whose one sentence names the fix. */
+export function loadAddon(env: LoaderEnv): { addon: Addon; path: string } {
+  const file = addonFileName(env.host);
+  const path = join(env.dir, file);
+  const shown = `native/${file}`;
+  if (!env.exists(path)) {
+    let others: string[] = [];
+    try {
+      others = env.list(env.dir).filter((f) => /^elfscan\..+\.node$/.test(f) && f !== file);
+    } catch {
+      // No native/ folder at all: the plain "missing" sentence below says what to do.
+    }
+    if (others.length > 0) {
+      const builtFor = others.map((f) => f.slice('elfscan.'.length, -'.node'.length)).join(', ');
+      throw new ElfscanError(
+        'elfscan',
+        `the native addon was built for ${builtFor}, but this machine needs ${shown}; build it here with \`${BUILD_COMMAND}\``,
+      );
+    }
+    throw new ElfscanError('elfscan', `the native addon ${shown} is missing; build it with \`${BUILD_COMMAND}\``);
+  }
+  let loaded: unknown;
+  try {
+    loaded = env.load(path);
+  } catch (e) {
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    throw new ElfscanError(
+      'elfscan',
+      `the native addon ${shown} could not be loaded (${why}); rebuild it on this machine with \`${BUILD_COMMAND}\``,
+    );
+  }
+  const addon = loaded as Partial<Addon> | null;
+  if (!addon || typeof addon.classify !== 'function' || addon.interfaceVersion !== INTERFACE_VERSION) {
+    throw new ElfscanError(
+      'elfscan',
+      `the native addon ${shown} is out of date (interface ${String(addon?.interfaceVersion)}, expected ${INTERFACE_VERSION}); rebuild it with \`${BUILD_COMMAND}\``,
+    );
+  }
+  return { addon: addon as Addon, path };
+}
+
+function isGlibc(): boolean {
+  // The report header names the glibc version only when Node runs on glibc.
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return typeof report?.header?.glibcVersionRuntime === 'string';
+}
+
+const processEnv: LoaderEnv = {
+  host: { platform: process.platform, arch: process.arch, isGlibc },
+  // Resolved from this file, so it holds both for src/native.ts (vitest) and dist/native.js.
+  dir: fileURLToPath(new URL('../native/', import.meta.url)),
+  exists: existsSync,
+  list: (dir) => readdirSync(dir),
+  load: (path) => createRequire(import.meta.url)(path),
+};
+
+let loaded: { addon: Addon; path: string } | undefined;
+
+/** Loaded on first use, so that importing the library never fails and a missing build becomes
+ *  an ElfscanError (exit 2) where the CLI can report it. */
+function addon(): Addon {
+  loaded ??= loadAddon(processEnv);
+  return loaded.addon;
+}
+
+/**
+ * Classifies a file from its first bytes. `fileSize` is the size of the whole file; when the
+ * answer needs bytes past `head` it is `{ status: 'need-more', bytes }` — call again with at
+ * least the first `bytes` bytes.
+ */
+export function classify(head: Uint8Array, fileSize: number): Classification {
+  return addon().classify(head, fileSize);
+}
+
+/**
+ * Whether a head starts like something classify() can call a binary: ELF, Mach-O (thin in both
+ * byte orders, fat), or MZ. Pure JS, so the pipeline only crosses into native for candidates.
+ * Java class files pass (they share 0xCAFEBABE with fat Mach-O) and come back 'not-binary'.
+ */
+export function isCandidate(head: Uint8Array): boolean {
+  if (head.length < 2) return false;
+  const b0 = head[0]!;
+  const b1 = head[1]!;
+  if (b0 === 0x4d && b1 === 0x5a) return true; // MZ
+  if (head.length < 4) return false;
+  const magic = ((b0 << 24) | (b1 << 16) | (head[2]! << 8) | head[3]!) >>> 0;
+  switch (magic) {
+    case 0x7f454c46: // \x7fELF
+    case 0xfeedface: // Mach-O 32, big-endian
+    case 0xcefaedfe: // Mach-O 32, little-endian
+    case 0xfeedfacf: // Mach-O 64, big-endian
+    case 0xcffaedfe: // Mach-O 64, little-endian
+    case 0xcafebabe: // fat Mach-O, or a Java class
+    case 0xcafebabf: // fat Mach-O with 64-bit offsets
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Where the addon is (or would be) loaded from. Reading `path` loads it if needed. */
+export const nativeInfo: { readonly path: string } = {
+  get path(): string {
+    addon();
+    return loaded!.path;
+  },
+};
