@@ -11,7 +11,7 @@ import { createDecompressor } from '../layers/decompress.js';
 import { LayerEntryCollector } from '../layers/layer-entries.js';
 import { BACKLOG_LIMIT, asReadError, createLayerScanner, type LayerScanner } from '../layers/layer-scanner.js';
 import { TarReader, type TarBodySink, type TarHeader } from '../layers/tar-reader.js';
-import { MAX_DOCUMENT_BYTES, digestOfPath } from './blob-json.js';
+import { MAX_DOCUMENT_BYTES, archivePath, digestOfPath } from './blob-json.js';
 import type { BlobStore } from './source.js';
 
 /** Where image archives keep layers: OCI blobs, legacy "<id>/layer.tar", skopeo's "<hex>.tar". */
@@ -94,6 +94,8 @@ class ArchiveReader {
   readonly documents = new Map<string, Buffer>();
   readonly layers = new Map<string, Promise<LayerIndex>>();
   readonly names = new Set<string>();
+  /** Links inside the archive (skopeo writes "<id>/layer.tar" as a symlink to "<hex>.tar"). */
+  readonly links = new Map<string, string>();
   private readonly active = new Set<LayerScanner>();
   private readonly rootfs = new LayerEntryCollector(null);
 
@@ -101,7 +103,11 @@ class ArchiveReader {
 
   readonly onEntry = (h: TarHeader): TarBodySink | null => {
     const rootfsSink = this.rootfs.onEntry(h);
-    const path = h.name.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
+    const path = archivePath(h.name);
+    if (h.type === 'symlink' || h.type === 'hardlink') {
+      const base = h.type === 'symlink' && path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
+      this.links.set(path, archivePath(base + h.linkname));
+    }
     if (h.type !== 'file') return rootfsSink;
     this.names.add(path);
     return new OuterFile(path, h.size, this, rootfsSink);
@@ -125,6 +131,12 @@ class ArchiveReader {
   /** Waits while any nested decompressor has too much queued: memory stays bounded. */
   async drain(): Promise<void> {
     for (const s of this.active) if (s.backlog > BACKLOG_LIMIT) await s.drain();
+  }
+
+  /** The archive path a name stands for, through at most a few links. */
+  resolve(path: string): string {
+    for (let i = 0; i < 8 && !this.names.has(path) && this.links.has(path); i++) path = this.links.get(path)!;
+    return path;
   }
 
   rootfsIndex(bytes: number): LayerIndex {
@@ -156,13 +168,15 @@ function memoryStore(archive: ArchiveReader): BlobStore {
   const where = archive.where;
   return {
     where,
-    has: async (path) => archive.names.has(path),
-    async read(path) {
+    has: async (path) => archive.names.has(archive.resolve(path)),
+    async read(name) {
+      const path = archive.resolve(name);
       const doc = archive.documents.get(path);
       if (doc) return doc;
       throw new ElfscanError(where, archive.names.has(path) ? `${path} is not a JSON document` : `${path} is missing from the archive`);
     },
-    async layer(path) {
+    async layer(name) {
+      const path = archive.resolve(name);
       const layer = archive.layers.get(path);
       if (!layer) throw new ElfscanError(where, `layer ${digestOfPath(path) ?? path} is not a tar archive (plain, gzip or zstd)`);
       return layer;

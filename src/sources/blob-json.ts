@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { ElfscanError } from '../errors.js';
+import { normalizePath } from '../layers/layer-entries.js';
 import { isValidDigest } from '../layers/layer-scanner.js';
 import type { ImageConfig } from '../model.js';
 import type { BlobStore } from './source.js';
@@ -51,4 +52,9 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 export function asConfig(doc: unknown, where: string, what: string): ImageConfig {
   if (!isObject(doc)) throw new ElfscanError(where, `${what} is not an image config`);
   return doc as ImageConfig;
+}
+
+/** "./a/../b//c" → "b/c": archive-relative, as manifests name entries. */
+export function archivePath(name: string): string {
+  return normalizePath(name).slice(1);
 }

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { ElfscanError } from '../errors.js';
 import { mapLimit } from '../map-limit.js';
 import { platformFromConfig } from '../platform.js';
-import { asConfig, digestOfPath, isObject, readJson } from './blob-json.js';
+import { archivePath, asConfig, digestOfPath, isObject, readJson } from './blob-json.js';
 import { manifestDigestsByConfig } from './oci-index.js';
 import type { BlobStore, ImageCandidate } from './source.js';
 
@@ -28,12 +28,8 @@ function parseManifest(doc: unknown, where: string): ManifestEntry[] {
     if (typeof Config !== 'string') throw bad(`entry ${i} has no Config`);
     if (!Array.isArray(Layers) || !Layers.every((l) => typeof l === 'string')) throw bad(`entry ${i} has no Layers list`);
     const tags = Array.isArray(RepoTags) ? RepoTags.filter((t): t is string => typeof t === 'string') : [];
-    return { Config: stripDot(Config), RepoTags: tags, Layers: (Layers as string[]).map(stripDot) };
+    return { Config: archivePath(Config), RepoTags: tags, Layers: (Layers as string[]).map(archivePath) };
   });
-}
-
-function stripDot(p: string): string {
-  return p.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
 }
 
 export async function dockerArchiveImages(store: BlobStore): Promise<ImageCandidate[]> {
