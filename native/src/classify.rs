@@ -75,7 +75,10 @@ pub struct Facts {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Classification {
     Binary(Facts),
-    Unreadable { format: Format, reason: ParseError },
+    Unreadable {
+        format: Format,
+        reason: ParseError,
+    },
     /// Call again with at least this many bytes from the start of the file.
     NeedMore(u64),
     NotBinary,
@@ -110,9 +113,7 @@ pub fn classify(head: &[u8], file_size: u64) -> Classification {
     }
     match sniff(head) {
         Magic::Elf => settle(Format::Elf, elf::parse(head, file_size)),
-        Magic::MachO { wide, endian } => {
-            settle(Format::MachO, macho::parse_thin(head, file_size, wide, endian))
-        }
+        Magic::MachO { wide, endian } => settle(Format::MachO, macho::parse_thin(head, file_size, wide, endian)),
         Magic::Fat { wide } => settle(Format::MachO, macho::parse_fat(head, file_size, wide)),
         Magic::Mz => match pe::parse(head, file_size) {
             Ok(Some(facts)) => Classification::Binary(facts),

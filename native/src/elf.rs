@@ -185,9 +185,7 @@ fn interpreter(r: &Reader<'_>, h: &Header) -> Result<Option<String>, Fail> {
             (u64::from(r.u32(at + 4, W)?), u64::from(r.u32(at + 16, W)?))
         };
         match p_type {
-            PT_LOAD => {
-                r.check_in_file(p_offset, p_filesz, "loadable segment lies past the end of the file")?
-            }
+            PT_LOAD => r.check_in_file(p_offset, p_filesz, "loadable segment lies past the end of the file")?,
             PT_INTERP if interp.is_none() => interp = Some((at, p_offset, p_filesz)),
             _ => {}
         }
@@ -299,13 +297,19 @@ mod tests {
     #[test]
     fn arm_float_abi_from_e_flags_and_from_the_interpreter() {
         let hard = ok(&ElfBuilder::new(32, Endian::Little, 40).flags(0x0500_0400).et(2).build());
-        assert_eq!((hard.float_abi, hard.eabi, hard.platform.as_str()), (Some(FloatAbi::Hard), Some(5), "linux/arm/v7"));
+        assert_eq!(
+            (hard.float_abi, hard.eabi, hard.platform.as_str()),
+            (Some(FloatAbi::Hard), Some(5), "linux/arm/v7")
+        );
         let soft = ok(&ElfBuilder::new(32, Endian::Little, 40).flags(0x0500_0200).et(2).build());
         assert_eq!((soft.float_abi, soft.platform.as_str()), (Some(FloatAbi::Soft), "linux/arm/v5"));
         let go = ok(&ElfBuilder::new(32, Endian::Little, 40).flags(0x0500_0002).et(2).build());
         assert_eq!((go.float_abi, go.platform.as_str()), (Some(FloatAbi::Unknown), "linux/arm"));
-        let by_loader =
-            ok(&ElfBuilder::new(32, Endian::Little, 40).flags(0x0500_0002).et(3).interp("/lib/ld-linux-armhf.so.3").build());
+        let by_loader = ok(&ElfBuilder::new(32, Endian::Little, 40)
+            .flags(0x0500_0002)
+            .et(3)
+            .interp("/lib/ld-linux-armhf.so.3")
+            .build());
         assert_eq!((by_loader.float_abi, by_loader.platform.as_str()), (Some(FloatAbi::Hard), "linux/arm/v7"));
     }
 

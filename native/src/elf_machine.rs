@@ -33,16 +33,12 @@ const fn m(value: u16, short: &'static str, cpu: &'static str) -> Machine {
     Machine { value, short, cpu, linux: [None; 4] }
 }
 
-const fn linux(
-    value: u16,
-    short: &'static str,
-    cpu: &'static str,
-    linux: [Option<&'static str>; 4],
-) -> Machine {
+const fn linux(value: u16, short: &'static str, cpu: &'static str, linux: [Option<&'static str>; 4]) -> Machine {
     Machine { value, short, cpu, linux }
 }
 
 /// Sorted by value (a test checks), searched by binary search.
+#[rustfmt::skip]
 pub static MACHINES: &[Machine] = &[
     m(0, "none", "no machine"),
     m(1, "m32", "AT&T WE 32100"),
@@ -123,13 +119,7 @@ pub struct ArmEvidence {
 }
 
 /// The Linux platform arch (with variant) for an ELF layout, or None when no OCI platform fits.
-pub fn platform_arch(
-    value: u16,
-    bits: u8,
-    endian: Endian,
-    e_flags: u32,
-    arm: ArmEvidence,
-) -> Option<&'static str> {
+pub fn platform_arch(value: u16, bits: u8, endian: Endian, e_flags: u32, arm: ArmEvidence) -> Option<&'static str> {
     let machine = lookup(value)?;
     let slot = match (bits, endian) {
         (32, Endian::Little) => 0,
@@ -169,6 +159,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn spec_section_3_table() {
         use Endian::{Big as B, Little as L};
         let cases: &[(u16, u8, Endian, u32, Option<FloatAbi>, Option<&str>)] = &[

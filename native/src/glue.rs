@@ -124,8 +124,7 @@ impl Env {
                 if status == NAPI_PENDING_EXCEPTION || (st == NAPI_OK && pending) {
                     return;
                 }
-                CString::new(format!("elfscan native: a Node-API call failed (status {status})"))
-                    .unwrap_or_default()
+                CString::new(format!("elfscan native: a Node-API call failed (status {status})")).unwrap_or_default()
             }
         };
         // Safety: `msg` is NUL-terminated and outlives the call.
@@ -144,7 +143,8 @@ fn guarded(env: napi_env, body: impl FnOnce(Env) -> JsResult<napi_value>) -> nap
             ptr::null_mut()
         }
         Err(_) => {
-            let msg = c"elfscan native: internal error (the classifier panicked); please report the file that caused it";
+            let msg =
+                c"elfscan native: internal error (the classifier panicked); please report the file that caused it";
             // Safety: `msg` is a NUL-terminated literal.
             unsafe { napi_throw_error(env.0, ptr::null(), msg.as_ptr()) };
             ptr::null_mut()

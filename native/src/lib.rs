@@ -27,9 +27,6 @@ pub use classify::{classify, Classification, Facts, Format, Kind};
 /// # Safety
 /// Called by Node only, with the env and exports object of the loading context.
 #[no_mangle]
-pub unsafe extern "C" fn napi_register_module_v1(
-    env: napi::napi_env,
-    exports: napi::napi_value,
-) -> napi::napi_value {
+pub unsafe extern "C" fn napi_register_module_v1(env: napi::napi_env, exports: napi::napi_value) -> napi::napi_value {
     glue::register(env, exports)
 }

@@ -27,6 +27,7 @@ const fn cpu(cputype: u32, arch: &'static str, name: &'static str, endian: Endia
     Cpu { cputype, arch, name, endian }
 }
 
+#[rustfmt::skip]
 static CPUS: &[Cpu] = &[
     cpu(6, "m68k", "Motorola 68000", Endian::Big),
     cpu(7, "386", "Intel 80386", Endian::Little),
@@ -51,9 +52,9 @@ fn cpu_names(cputype: u32) -> (Cow<'static, str>, Cow<'static, str>) {
 
 fn kind(filetype: u32) -> Kind {
     match filetype {
-        1 => Kind::Relocatable,                      // MH_OBJECT
-        2 | 5 => Kind::Executable,                   // MH_EXECUTE, MH_PRELOAD
-        4 => Kind::Core,                             // MH_CORE
+        1 => Kind::Relocatable,                        // MH_OBJECT
+        2 | 5 => Kind::Executable,                     // MH_EXECUTE, MH_PRELOAD
+        4 => Kind::Core,                               // MH_CORE
         3 | 6 | 7 | 8 | 9 | 11 => Kind::SharedLibrary, // fvmlib, dylib, dyld, bundle (.node), stub, kext
         _ => Kind::Other,
     }
@@ -235,7 +236,10 @@ mod tests {
         assert_eq!(whole.kind, Kind::SharedLibrary);
         assert!(whole.slices.iter().all(|s| s.kind == Kind::SharedLibrary));
         let part = parse_fat(&b[..0x2000], b.len() as u64, false).unwrap();
-        assert_eq!((part.slices[0].kind, part.slices[1].kind, part.kind), (Kind::SharedLibrary, Kind::Other, Kind::Other));
+        assert_eq!(
+            (part.slices[0].kind, part.slices[1].kind, part.kind),
+            (Kind::SharedLibrary, Kind::Other, Kind::Other)
+        );
         // A slice whose header names another CPU than the table is not trusted.
         put_slice(&mut b, 0x4000, 18, 2);
         assert_eq!(parse_fat(&b, b.len() as u64, false).unwrap().slices[1].kind, Kind::Other);

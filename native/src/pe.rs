@@ -17,6 +17,7 @@ const IMAGE_FILE_EXECUTABLE_IMAGE: u16 = 0x0002;
 const IMAGE_FILE_DLL: u16 = 0x2000;
 
 /// COFF Machine → (platform arch after "pe/", CPU name, 64-bit).
+#[rustfmt::skip]
 static MACHINES: &[(u16, &str, &str, bool)] = &[
     (0x014c, "386", "Intel 80386", false),
     (0x0166, "mipsle", "MIPS R4000", false),
@@ -72,7 +73,9 @@ pub fn parse(head: &[u8], file_size: u64) -> Result<Option<Facts>, Fail> {
     };
     let (arch, cpu) = match known {
         Some(&(_, arch, cpu, _)) => (Cow::Borrowed(arch), Cow::Borrowed(cpu)),
-        None => (Cow::Owned(format!("machine{machine:#06x}")), Cow::Owned(format!("unknown PE machine {machine:#06x}"))),
+        None => {
+            (Cow::Owned(format!("machine{machine:#06x}")), Cow::Owned(format!("unknown PE machine {machine:#06x}")))
+        }
     };
     let kind = if characteristics & IMAGE_FILE_DLL != 0 {
         Kind::SharedLibrary

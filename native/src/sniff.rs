@@ -14,9 +14,14 @@ pub enum Magic {
     /// `\x7fELF`; class and byte order are checked by the ELF parser.
     Elf,
     /// A thin Mach-O: `wide` for the 64-bit header.
-    MachO { wide: bool, endian: Endian },
+    MachO {
+        wide: bool,
+        endian: Endian,
+    },
     /// A fat (universal) Mach-O: `wide` for `FAT_MAGIC_64` (64-bit slice offsets).
-    Fat { wide: bool },
+    Fat {
+        wide: bool,
+    },
     /// A Java class file (same magic as a fat Mach-O).
     JavaClass,
     /// `MZ`: a PE file if a `PE\0\0` header follows, else a DOS program or text.
@@ -69,14 +74,8 @@ mod tests {
 
     #[test]
     fn mach_o_magic_in_both_byte_orders() {
-        assert_eq!(
-            sniff(&[0xcf, 0xfa, 0xed, 0xfe]),
-            Magic::MachO { wide: true, endian: Endian::Little }
-        );
-        assert_eq!(
-            sniff(&[0xfe, 0xed, 0xfa, 0xce]),
-            Magic::MachO { wide: false, endian: Endian::Big }
-        );
+        assert_eq!(sniff(&[0xcf, 0xfa, 0xed, 0xfe]), Magic::MachO { wide: true, endian: Endian::Little });
+        assert_eq!(sniff(&[0xfe, 0xed, 0xfa, 0xce]), Magic::MachO { wide: false, endian: Endian::Big });
     }
 
     #[test]

@@ -55,7 +55,11 @@ fn differences(fx: &Fixture, f: &Facts, whole: bool) -> Vec<String> {
             same("floatAbi", ours.as_str().into(), js(e.get("floatAbi")));
         }
         let cpu_arch = e.get("armArch").num().map(|n| n as u8);
-        same("platform with Tag_CPU_arch", format!("linux/{}", arm::platform_arch(ours, cpu_arch)), js(e.get("platform")));
+        same(
+            "platform with Tag_CPU_arch",
+            format!("linux/{}", arm::platform_arch(ours, cpu_arch)),
+            js(e.get("platform")),
+        );
         same("head-only platform", f.platform.clone(), format!("linux/{}", arm::platform_arch(ours, None)));
     } else {
         same("floatAbi", float_str(f.float_abi).unwrap_or("null").into(), js(e.get("floatAbi")));

@@ -127,7 +127,10 @@ fn thousands_of_header_mutations_get_answers() {
             total += 1;
         }
     }
-    eprintln!("{total} mutations: {} binary, {} unreadable, {} need-more, {} not-binary", seen[0], seen[1], seen[2], seen[3]);
+    eprintln!(
+        "{total} mutations: {} binary, {} unreadable, {} need-more, {} not-binary",
+        seen[0], seen[1], seen[2], seen[3]
+    );
     assert!(total >= 20_000, "{total} mutations");
     // The mutations must reach the error paths, not only flip bytes no parser reads.
     assert!(seen[1] > total / 20, "only {} of {total} mutations were unreadable", seen[1]);
@@ -154,33 +157,51 @@ fn hostile_headers() {
         ("65534 program headers: over the kernel's 64 KiB", elf64(64, 56, 0xfffe), 1 << 40),
         ("PN_XNUM without sections", elf64(64, 56, 0xffff), 1 << 20),
         ("tiny phentsize", elf64(64, 1, 10), 1 << 20),
-        ("fat with 19 slices at u32::MAX", {
-            let mut b = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 19];
-            for _ in 0..19 {
-                b.extend_from_slice(&[1, 0, 0, 7, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 12]);
-            }
-            b
-        }, 1 << 20),
-        ("fat64 slice offset overflow", {
-            let mut b = vec![0xca, 0xfe, 0xba, 0xbf, 0, 0, 0, 1];
-            b.extend_from_slice(&[1, 0, 0, 7, 0, 0, 0, 3]);
-            b.extend_from_slice(&u64::MAX.to_be_bytes());
-            b.extend_from_slice(&2u64.to_be_bytes());
-            b.extend_from_slice(&[0; 8]);
-            b
-        }, 1 << 20),
-        ("Mach-O sizeofcmds u32::MAX", {
-            let mut b = vec![0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1, 3, 0, 0, 0, 2, 0, 0, 0];
-            b.extend_from_slice(&[0xff; 8]);
-            b.extend_from_slice(&[0; 8]);
-            b
-        }, 1 << 20),
-        ("PE e_lfanew u32::MAX", {
-            let mut b = vec![0u8; 64];
-            b[..2].copy_from_slice(b"MZ");
-            b[0x3c..0x40].copy_from_slice(&[0xff; 4]);
-            b
-        }, u64::MAX),
+        (
+            "fat with 19 slices at u32::MAX",
+            {
+                let mut b = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 19];
+                for _ in 0..19 {
+                    b.extend_from_slice(&[
+                        1, 0, 0, 7, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 12,
+                    ]);
+                }
+                b
+            },
+            1 << 20,
+        ),
+        (
+            "fat64 slice offset overflow",
+            {
+                let mut b = vec![0xca, 0xfe, 0xba, 0xbf, 0, 0, 0, 1];
+                b.extend_from_slice(&[1, 0, 0, 7, 0, 0, 0, 3]);
+                b.extend_from_slice(&u64::MAX.to_be_bytes());
+                b.extend_from_slice(&2u64.to_be_bytes());
+                b.extend_from_slice(&[0; 8]);
+                b
+            },
+            1 << 20,
+        ),
+        (
+            "Mach-O sizeofcmds u32::MAX",
+            {
+                let mut b = vec![0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1, 3, 0, 0, 0, 2, 0, 0, 0];
+                b.extend_from_slice(&[0xff; 8]);
+                b.extend_from_slice(&[0; 8]);
+                b
+            },
+            1 << 20,
+        ),
+        (
+            "PE e_lfanew u32::MAX",
+            {
+                let mut b = vec![0u8; 64];
+                b[..2].copy_from_slice(b"MZ");
+                b[0x3c..0x40].copy_from_slice(&[0xff; 4]);
+                b
+            },
+            u64::MAX,
+        ),
     ];
     for (name, bytes, size) in cases {
         let c = classify(&bytes, size);
