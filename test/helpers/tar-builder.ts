@@ -13,6 +13,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
+import { Xxh64 } from '../../src/layers/xxhash64.js';
 
 export type EntryType =
   | 'file'
@@ -309,20 +310,27 @@ export const hasZstdCli: boolean = (() => {
 
 /** Real zstd compression with the CLI (apt package `zstd`); without it, stored-block frames. */
 export function zstd(buf: Buffer, level = 3): Buffer {
-  if (!hasZstdCli) return zstdStored(buf);
+  if (!hasZstdCli) return zstdStored(buf, { checksum: true, contentSize: true });
   const r = spawnSync('zstd', ['-q', '-c', `-${level}`], { input: buf, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`zstd failed: ${r.stderr.toString()}`);
   return r.stdout;
 }
 
 /**
- * A valid zstd frame without compression: raw blocks of at most 128 KiB, no checksum, window
- * 128 KiB. Lets zstd framing be tested on machines without the CLI.
+ * A valid zstd frame without compression: raw blocks of at most 128 KiB, window 128 KiB. Lets
+ * zstd framing be tested on machines without the CLI. checksum: write the XXH64 content checksum
+ * ('bad': a wrong one); contentSize: declare the size in the header (a number: declare that one).
  */
-export function zstdStored(buf: Buffer, opts: { checksumFlag?: boolean } = {}): Buffer {
+export function zstdStored(buf: Buffer, opts: { checksum?: boolean | 'bad'; contentSize?: boolean | number } = {}): Buffer {
   const parts: Buffer[] = [];
-  const fhd = opts.checksumFlag ? 0x04 : 0x00;
+  const fcs = opts.contentSize === undefined || opts.contentSize === false ? -1 : opts.contentSize === true ? buf.length : opts.contentSize;
+  const fhd = (opts.checksum ? 0x04 : 0x00) | (fcs >= 0 ? 0xc0 : 0x00);
   parts.push(Buffer.from([0x28, 0xb5, 0x2f, 0xfd, fhd, (17 - 10) << 3]));
+  if (fcs >= 0) {
+    const f = Buffer.alloc(8);
+    f.writeBigUInt64LE(BigInt(fcs));
+    parts.push(f);
+  }
   const max = 128 * 1024;
   let off = 0;
   do {
@@ -332,8 +340,13 @@ export function zstdStored(buf: Buffer, opts: { checksumFlag?: boolean } = {}): 
     parts.push(Buffer.from([v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff]), buf.subarray(off, off + n));
     off += n;
   } while (off < buf.length);
-  // A checksum flag needs XXH64; tests that set it only check framing, so write zeros.
-  if (opts.checksumFlag) parts.push(Buffer.alloc(4));
+  if (opts.checksum) {
+    const h = new Xxh64();
+    h.update(buf);
+    const c = Buffer.alloc(4);
+    c.writeUInt32LE((h.digest32() + (opts.checksum === 'bad' ? 1 : 0)) >>> 0);
+    parts.push(c);
+  }
   return Buffer.concat(parts);
 }
 

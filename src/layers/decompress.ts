@@ -1,0 +1,289 @@
+// Turns a layer's (or an archive's) bytes into plain tar bytes, choosing none/gzip/zstd by magic
+// bytes only. gzip goes through node:zlib; zstd through fzstd (pure JS: Node 20's zlib has no
+// zstd, and native bindings need a compiler or a download from GitHub at install time), behind a
+// frame walker that bounds its memory and checks each frame's size and XXH64 checksum, which fzstd
+// does not. Every failure reaches the caller as one ElfscanError.
+
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import { ElfscanError, isElfscanError } from '../errors.js';
+import { Xxh64 } from './xxhash64.js';
+import { ZstdFrameWalker } from './zstd-frames.js';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+/** By magic bytes only: gzip 1F 8B, zstd 28 B5 2F FD or a skippable frame 5? 2A 4D 18. */
+export function detectCompression(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 4) {
+    if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
+    if ((head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18) return 'zstd';
+  }
+  return 'none';
+}
+
+export interface Decompressor {
+  /** Compressed (or plain) bytes, in order. Never throws for bad data: that surfaces in drain()/end(). */
+  write(chunk: Buffer): void;
+  /** Bytes accepted but not yet decompressed and pushed. */
+  readonly backlog: number;
+  /** Resolves when backlog is low (await it when backlog > ~4 MiB); rejects once the data failed. */
+  drain(): Promise<void>;
+  /**
+   * Resolves after the last plain byte was pushed and out.end() was called; rejects with
+   * ElfscanError on corrupt/truncated data or if out.push/out.end threw.
+   */
+  end(): Promise<void>;
+  /** The failure, as soon as it is known (so a caller can stop feeding early); null while all is well. */
+  readonly error: ElfscanError | null;
+  /** What detection chose; null until enough bytes were written. */
+  readonly compression: Compression | null;
+}
+
+export interface PlainSink {
+  push(b: Buffer): void;
+  end(): void;
+}
+
+/** Sniffs the first bytes written (buffered until >= 4 bytes or end) to choose none/gzip/zstd. */
+export function createDecompressor(out: PlainSink, where: string): Decompressor {
+  return new LayerDecompressor(out, where);
+}
+
+const GZIP_CHUNK = 256 * 1024;
+/** drain() resolves once the backlog is back under this. */
+const LOW_WATER = 1024 * 1024;
+
+interface Backend {
+  write(chunk: Buffer): void;
+  finish(): void;
+  destroy(): void;
+}
+
+class LayerDecompressor implements Decompressor {
+  backlog = 0;
+  error: ElfscanError | null = null;
+  compression: Compression | null = null;
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private backend: Backend | null = null;
+  private ending: Promise<void> | null = null;
+  private settle: { resolve(): void; reject(e: ElfscanError): void } | null = null;
+  private waiters: { resolve(): void; reject(e: ElfscanError): void }[] = [];
+
+  constructor(
+    private readonly out: PlainSink,
+    readonly where: string,
+  ) {}
+
+  write(chunk: Buffer): void {
+    if (this.ending !== null) throw new Error('Decompressor.write() after end()');
+    if (this.error !== null || chunk.length === 0) return;
+    if (this.backend === null) {
+      this.head.push(chunk);
+      this.headLength += chunk.length;
+      if (this.headLength < 4) return;
+      chunk = this.takeHead();
+      this.choose(chunk);
+    }
+    this.backend!.write(chunk);
+  }
+
+  drain(): Promise<void> {
+    if (this.error !== null) return Promise.reject(this.error);
+    if (this.backlog <= LOW_WATER) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  end(): Promise<void> {
+    if (this.ending === null) {
+      this.ending = new Promise<void>((resolve, reject) => {
+        if (this.error !== null) return reject(this.error);
+        this.settle = { resolve, reject };
+        if (this.backend === null) {
+          const head = this.takeHead();
+          this.choose(head);
+          if (head.length > 0) this.backend!.write(head);
+        }
+        if (this.error === null) this.backend!.finish();
+      });
+    }
+    return this.ending;
+  }
+
+  private takeHead(): Buffer {
+    const head = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head, this.headLength);
+    this.head = [];
+    this.headLength = 0;
+    return head;
+  }
+
+  private choose(head: Buffer): void {
+    this.compression = detectCompression(head);
+    if (this.compression === 'gzip') this.backend = new GzipBackend(this);
+    else if (this.compression === 'zstd') this.backend = new ZstdBackend(this);
+    else this.backend = new PlainBackend(this);
+  }
+
+  // ---- called by the backends ----
+
+  push(b: Buffer): void {
+    if (this.error !== null) return;
+    try {
+      this.out.push(b);
+    } catch (e) {
+      this.fail(e, null);
+    }
+  }
+
+  /** All plain bytes were pushed: end the consumer and resolve end(). */
+  done(): void {
+    if (this.error !== null) return;
+    try {
+      this.out.end();
+    } catch (e) {
+      this.fail(e, null);
+      return;
+    }
+    this.settle?.resolve();
+  }
+
+  processed(bytes: number): void {
+    this.backlog -= bytes;
+    if (this.backlog <= LOW_WATER && this.waiters.length > 0) {
+      const ws = this.waiters;
+      this.waiters = [];
+      for (const w of ws) w.resolve();
+    }
+  }
+
+  /** Records the first failure (as an ElfscanError), stops the backend, rejects every waiter. */
+  fail(e: unknown, what: string | null): void {
+    if (this.error !== null) return;
+    this.error = what !== null ? new ElfscanError(this.where, what) : this.wrap(e);
+    this.backend?.destroy();
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w.reject(this.error);
+    this.settle?.reject(this.error);
+  }
+
+  private wrap(e: unknown): ElfscanError {
+    if (isElfscanError(e)) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    const err = new ElfscanError(this.where, `could not read the decompressed data (${msg})`);
+    Object.defineProperty(err, 'cause', { value: e, enumerable: false });
+    return err;
+  }
+}
+
+class PlainBackend implements Backend {
+  constructor(private readonly d: LayerDecompressor) {}
+  write(chunk: Buffer): void {
+    this.d.push(chunk);
+  }
+  finish(): void {
+    this.d.done();
+  }
+  destroy(): void {}
+}
+
+class GzipBackend implements Backend {
+  private readonly z: Gunzip;
+
+  constructor(private readonly d: LayerDecompressor) {
+    // zlib's gunzip reads concatenated members on its own; a large chunkSize matters (see bench/).
+    this.z = createGunzip({ chunkSize: GZIP_CHUNK });
+    this.z.on('data', (b: Buffer) => d.push(b));
+    this.z.on('error', (e: NodeJS.ErrnoException) => {
+      const truncated = e.code === 'Z_BUF_ERROR' || /unexpected end/i.test(e.message);
+      d.fail(e, truncated ? 'gzip data is truncated' : `data is not valid gzip (${e.message})`);
+    });
+    this.z.on('end', () => d.done());
+  }
+
+  write(chunk: Buffer): void {
+    this.d.backlog += chunk.length;
+    this.z.write(chunk, () => this.d.processed(chunk.length));
+  }
+
+  finish(): void {
+    this.z.end();
+  }
+
+  destroy(): void {
+    this.z.destroy();
+  }
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+class ZstdBackend implements Backend {
+  private readonly walker: ZstdFrameWalker;
+  /** One fzstd decoder per frame: flushing it at the frame's end makes its output complete. */
+  private z: ZstdDecompress | null = null;
+  private readonly hash = new Xxh64();
+  private produced = 0;
+  private dead = false;
+
+  constructor(private readonly d: LayerDecompressor) {
+    this.walker = new ZstdFrameWalker(d.where, {
+      bytes: (c) => {
+        if (this.dead) return;
+        this.z ??= new ZstdDecompress(this.output);
+        this.z.push(c);
+      },
+      frameEnd: (checksum, contentSize) => this.frameEnd(checksum, contentSize),
+    });
+  }
+
+  private readonly output = (u8: Uint8Array): void => {
+    if (u8.length === 0) return;
+    this.produced += u8.length;
+    if (this.walker.hasChecksum) this.hash.update(u8);
+    this.d.push(Buffer.from(u8.buffer, u8.byteOffset, u8.length));
+  };
+
+  write(chunk: Buffer): void {
+    if (this.dead) return;
+    try {
+      this.walker.feed(chunk);
+    } catch (e) {
+      this.failed(e);
+    }
+  }
+
+  finish(): void {
+    if (this.dead) return;
+    // Every frame was flushed and checked as it ended; only input ending mid-frame is left.
+    if (!this.walker.atBoundary()) this.d.fail(null, 'zstd data is truncated');
+    else this.d.done();
+  }
+
+  destroy(): void {
+    this.dead = true;
+  }
+
+  private frameEnd(checksum: number, contentSize: number): void {
+    if (this.dead) return;
+    const z = this.z;
+    this.z = null;
+    z?.push(NO_BYTES, true);
+    if (contentSize >= 0 && this.produced !== contentSize) {
+      throw new ElfscanError(this.d.where, 'data is not valid zstd (a frame holds more or fewer bytes than it declares)');
+    }
+    if (checksum >= 0 && this.hash.digest32() !== checksum) {
+      throw new ElfscanError(this.d.where, 'data is not valid zstd (content checksum mismatch)');
+    }
+    this.hash.reset();
+    this.produced = 0;
+  }
+
+  private failed(e: unknown): void {
+    if (isElfscanError(e)) return this.d.fail(e, null);
+    // Truncation is the walker's call; anything fzstd (or a RangeError inside it) throws means
+    // the frame contents are corrupt.
+    const msg = e instanceof Error ? e.message : String(e);
+    this.d.fail(e, `data is not valid zstd (${msg})`);
+  }
+}
