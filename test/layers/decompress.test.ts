@@ -353,7 +353,7 @@ describe('mutated streams', () => {
   // A deterministic mutate-and-decompress loop: every outcome is success or one ElfscanError.
   function* mutations(src: Buffer, count: number): Generator<Buffer> {
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < count; i++) {
       const b = Buffer.from(src);
       const flips = 1 + Math.floor(rnd() * 4);

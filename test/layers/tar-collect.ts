@@ -2,6 +2,7 @@
 // tests can state an archive's expected entries once and check them for every chunking.
 
 import { expect } from 'vitest';
+import { createDecompressor } from '../../src/layers/decompress.js';
 import { TarReader, type TarHeader } from '../../src/layers/tar-reader.js';
 
 export interface ReadEntry extends TarHeader {
@@ -70,4 +71,41 @@ export function readTarAllChunkings(data: Buffer, opts: Parameters<typeof readTa
     });
   }
   return whole;
+}
+
+/**
+ * Reads a (possibly compressed) layer: createDecompressor → TarReader, writing `chunk` bytes at a
+ * time. The error is whichever ElfscanError ended it, from either stage.
+ */
+export async function readLayer(data: Buffer, chunk = 65536, where = 'img.tar: layer sha256:abc'): Promise<ReadResult> {
+  const entries: ReadEntry[] = [];
+  const reader = new TarReader((h) => {
+    const e: ReadEntry = { ...h, body: null, ended: false };
+    entries.push(e);
+    const parts: Buffer[] = [];
+    return {
+      data: (c) => parts.push(Buffer.from(c)),
+      end: () => {
+        e.body = Buffer.concat(parts);
+        e.ended = true;
+      },
+    };
+  }, where);
+  const d = createDecompressor(reader, where);
+  let error: unknown = null;
+  try {
+    for (let i = 0; i < data.length; i += chunk) {
+      d.write(data.subarray(i, i + chunk));
+      if (d.backlog > 4 << 20) await d.drain();
+    }
+    await d.end();
+  } catch (e) {
+    error = e;
+  }
+  return {
+    entries,
+    error: error === null ? null : (error as Error).message,
+    errorName: error === null ? null : (error as Error).name,
+    bytesConsumed: reader.bytesConsumed,
+  };
 }
