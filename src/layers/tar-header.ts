@@ -109,6 +109,26 @@ export function headerName(b: Buffer, o: number, format: number): string {
   return prefix === '' ? name : `${prefix}/${name}`;
 }
 
+/** The reader's entry type for a typeflag (the flags of PAX/GNU meta entries never get here). */
+export function entryType(flag: number, name: string): 'file' | 'hardlink' | 'symlink' | 'directory' | 'other' {
+  switch (flag) {
+    case 0x30: // '0'
+    case 0x37: // '7' contiguous file
+    case 0x53: // 'S' old GNU sparse file
+      return 'file';
+    case 0: // pre-POSIX: directories are marked by a trailing slash
+      return name.endsWith('/') ? 'directory' : 'file';
+    case 0x31:
+      return 'hardlink';
+    case 0x32:
+      return 'symlink';
+    case 0x35:
+      return 'directory';
+    default:
+      return 'other'; // devices, fifos, GNU 'D'/'M'/'N'/'V', vendor types
+  }
+}
+
 /** Types whose size field never announces a body (Go's isHeaderOnlyType): 1–6. */
 export function isHeaderOnly(flag: number): boolean {
   return flag >= 0x31 && flag <= 0x36;

@@ -101,3 +101,13 @@ export function decimal(b: Uint8Array, s: number, e: number): number {
   }
   return v;
 }
+
+/** GNU sparse PAX version as Go reads it: 0 (not sparse), 1 (0.0 or 0.1) or 10 (1.0). */
+export function sparseVersion(pax: PaxOverrides): number {
+  const major = pax.sparseMajor;
+  const minor = pax.sparseMinor;
+  if (major === '0' && (minor === '0' || minor === '1')) return 1;
+  if (major === '1' && minor === '0') return 10;
+  if (major !== null || minor !== null) return 0; // an unknown version: read as a plain file
+  return pax.sparseMap ? 1 : 0;
+}

@@ -15,13 +15,14 @@ import {
   ZERO_BLOCK,
   blockStatus,
   cString,
+  entryType,
   hasUstarMagic,
   headerFormat,
   headerName,
   isHeaderOnly,
   parseNumeric,
 } from './tar-header.js';
-import { decimal, parsePax, type PaxOverrides } from './tar-pax.js';
+import { decimal, parsePax, sparseVersion, type PaxOverrides } from './tar-pax.js';
 
 export interface TarHeader {
   /** Full path after PAX 'path' / GNU 'L' long names / GNU.sparse.name (raw, not normalized). */
@@ -271,29 +272,7 @@ export class TarReader {
     this.longName = null;
     this.longLink = null;
 
-    let type: TarHeader['type'];
-    switch (flag) {
-      case 0x30:
-      case 0x37: // contiguous file
-      case 0x53: // 'S' old GNU sparse
-        type = 'file';
-        break;
-      case 0:
-        // Pre-POSIX archives mark directories by a trailing slash.
-        type = name.endsWith('/') ? 'directory' : 'file';
-        break;
-      case 0x31:
-        type = 'hardlink';
-        break;
-      case 0x32:
-        type = 'symlink';
-        break;
-      case 0x35:
-        type = 'directory';
-        break;
-      default:
-        type = 'other';
-    }
+    const type = entryType(flag, name);
     const size = pax !== null && pax.size >= 0 ? pax.size : declared;
     const stored = isHeaderOnly(flag) || type === 'directory' ? 0 : size;
     const mode = parseNumeric(b, o + 100, 8);
@@ -390,14 +369,4 @@ export class TarReader {
   private mapError(): ElfscanError {
     return this.fail(`corrupt sparse map in tar entry at offset ${this.metaAt}`);
   }
-}
-
-/** GNU sparse PAX version as Go reads it: 0 (not sparse), 1 (0.0 or 0.1) or 10 (1.0). */
-function sparseVersion(pax: PaxOverrides): number {
-  const major = pax.sparseMajor;
-  const minor = pax.sparseMinor;
-  if (major === '0' && (minor === '0' || minor === '1')) return 1;
-  if (major === '1' && minor === '0') return 10;
-  if (major !== null || minor !== null) return 0; // an unknown version: read as a plain file
-  return pax.sparseMap ? 1 : 0;
 }
