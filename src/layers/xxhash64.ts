@@ -8,6 +8,7 @@ const P3H = 0x165667b1, P3L = 0x9e3779f9;
 const P4H = 0x85ebca77, P4L = 0xc2b2ae63;
 const P5H = 0x27d4eb2f, P5L = 0x165667c5;
 const TWO32 = 4294967296;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 // Result registers of the helpers below (avoids allocating a pair per operation).
 let H = 0;
@@ -115,6 +116,19 @@ export class Xxh64 {
       if (this.bufLen < 32) return;
       this.stripe(this.buf, 0);
       this.bufLen = 0;
+    }
+    const stripes = (n - p) >>> 5;
+    if (LITTLE_ENDIAN && ((data.byteOffset + p) & 3) === 0 && stripes > 0) {
+      // Aligned input (fzstd's output blocks are): read whole words, 2 loads per lane instead of 8.
+      const w = new Uint32Array(data.buffer, data.byteOffset + p, stripes * 8);
+      const v = this.v;
+      for (let k = 0; k < w.length; k += 8) {
+        lane(v, 0, w[k + 1]!, w[k]!);
+        lane(v, 2, w[k + 3]!, w[k + 2]!);
+        lane(v, 4, w[k + 5]!, w[k + 4]!);
+        lane(v, 6, w[k + 7]!, w[k + 6]!);
+      }
+      p += stripes * 32;
     }
     for (; p + 32 <= n; p += 32) this.stripe(data, p);
     if (p < n) {

@@ -31,6 +31,18 @@ describe('XXH64', () => {
     expect(x.digest()).toEqual(whole);
   });
 
+  it('gives the same digest for aligned and unaligned input (word and byte read paths)', () => {
+    const data = patternBytes(4099, 3);
+    const want = digest(data);
+    for (const offset of [0, 1, 2, 3, 4, 8]) {
+      const host = new Uint8Array(new ArrayBuffer(data.length + 16));
+      host.set(data, offset);
+      const x = new Xxh64();
+      x.update(host.subarray(offset, offset + data.length));
+      expect([offset, x.digest()]).toEqual([offset, want]);
+    }
+  });
+
   it.skipIf(!hasZstdCli)('matches the content checksums the zstd CLI writes, for every tail length', () => {
     for (const n of [0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 31, 32, 33, 39, 63, 64, 65, 100, 1000, 100_003]) {
       const data = patternBytes(n, n);
