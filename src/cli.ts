@@ -9,6 +9,7 @@ import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
 import { scan, summarize, type ScanOptions } from './scan.js';
+import type { Progress } from './sources/source.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -25,7 +26,7 @@ function program(io: CliIo): Command {
   return new Command('elfscan')
     .description('Find binaries built for the wrong CPU or ABI in a container image.')
     .version(VERSION)
-    .argument('<source...>', 'image tarball, OCI layout directory, root filesystem, or - for stdin')
+    .argument('<source...>', 'image tarball, OCI layout directory, root filesystem, - for stdin, or a registry reference')
     .option('--platform <p[,p…]>', 'platform(s) expected; for an index, which children to scan', list)
     .option('--require-platforms <p[,p…]>', 'an image index must contain each of these', list)
     .addOption(new Option('--format <format>', 'report format').choices(['human', 'json', 'sarif']).default('human'))
@@ -33,6 +34,7 @@ function program(io: CliIo): Command {
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'none']).default('error'))
     .option('--ignore <glob>', 'accept findings on matching paths as by-design (repeatable)', repeat, [])
     .option('--all', 'also list every binary found')
+    .option('--insecure-registry', 'allow plain HTTP and unverified TLS to the registry')
     .option('--quiet', 'print only findings')
     .option('--no-progress', 'never show progress')
     .option('--no-color', 'never colour the output')
@@ -48,7 +50,9 @@ interface Opts {
   failOn: 'error' | 'warning' | 'none';
   ignore: string[];
   all?: boolean;
+  insecureRegistry?: boolean;
   quiet?: boolean;
+  progress: boolean;
   color: boolean;
 }
 
@@ -67,14 +71,19 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
   const opts = cmd.opts<Opts>();
   const sources = cmd.args;
   const started = performance.now();
+  // Progress only for a person watching: a terminal, not CI, not --quiet/--no-progress.
+  const progress = opts.progress && !opts.quiet && io.stderr.isTTY && !io.env.CI ? progressLine(io.stderr) : null;
   try {
     const report = await scanAll(sources, {
       ...(opts.platform ? { platforms: opts.platform } : {}),
       ...(opts.requirePlatforms ? { requirePlatforms: opts.requirePlatforms } : {}),
       ignore: opts.ignore,
       all: Boolean(opts.all),
+      insecureRegistry: Boolean(opts.insecureRegistry),
+      env: io.env,
       ...(io.stdin ? { stdin: io.stdin } : {}),
-    });
+      ...(progress ? { progress: progress.update } : {}),
+    }).finally(() => progress?.clear());
     const seconds = (performance.now() - started) / 1000;
     const color = opts.color && !opts.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
     const text =
@@ -94,6 +103,24 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
 }
 
 const usageHint = "Run 'elfscan --help' for usage.";
+
+/** One self-overwriting stderr line, at most ten updates a second, erased before the report. */
+function progressLine(stderr: CliIo['stderr']): { update: (p: Progress) => void; clear: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      const now = performance.now();
+      if (now - last < 100 && p.layersDone < p.layersTotal) return;
+      last = now;
+      shown = true;
+      stderr.write(`\r\x1b[Kelfscan: ${p.layersDone}/${p.layersTotal} layers, ${(p.bytes / 1e6).toFixed(1)} MB`);
+    },
+    clear() {
+      if (shown) stderr.write('\r\x1b[K');
+    },
+  };
+}
 
 /** Several sources make one report: their images in order, the sources joined. */
 async function scanAll(sources: string[], options: ScanOptions): Promise<Report> {

@@ -8,7 +8,7 @@ import { formatPlatform, parsePlatform, platformMatches, type Platform } from '.
 import { runRules } from './rules/index.js';
 import { describePlatforms } from './sources/oci-index.js';
 import { openSource } from './sources/open-source.js';
-import type { ImageCandidate, OpenedSource } from './sources/source.js';
+import type { ImageCandidate, OpenedSource, Progress } from './sources/source.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -22,12 +22,26 @@ export interface ScanOptions {
   all?: boolean;
   /** The bytes of "-" (defaults to process.stdin). */
   stdin?: AsyncIterable<Buffer>;
+  /** --insecure-registry: allow plain HTTP and unverified TLS to a registry. */
+  insecureRegistry?: boolean;
+  /** Environment for registry credentials (DOCKER_CONFIG, HOME, PATH for helpers); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Download progress of registry sources. */
+  progress?: (p: Progress) => void;
 }
 
 export async function scan(source: string, options: ScanOptions = {}): Promise<Report> {
   const wanted = options.platforms?.map(parsePlatform) ?? null;
   const required = options.requirePlatforms?.map(parsePlatform) ?? [];
-  const opened = await openSource(source, { ...(options.stdin ? { stdin: options.stdin } : {}) });
+  const opened = await openSource(source, {
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    registry: {
+      insecure: Boolean(options.insecureRegistry),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.platforms ? { platforms: options.platforms } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+    },
+  });
   const images: ImageReport[] = [];
   for (const { image, expected } of selectImages(opened, wanted)) {
     images.push(await scanImage(image, expected, options));
@@ -82,6 +96,11 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
         endian: f.facts.endian,
         kind: f.facts.kind,
         interpreter: f.facts.interpreter,
+        isaLevel: f.facts.isaLevel ?? null,
+        armArch: f.facts.armArch ?? null,
+        floatAbi: f.facts.floatAbi,
+        needed: f.facts.needed ?? null,
+        loadAlign: f.facts.loadAlign ?? null,
       });
     }
   }

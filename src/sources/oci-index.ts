@@ -40,7 +40,7 @@ export function isAttestation(d: Descriptor): boolean {
   return d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || d.platform?.os === 'unknown';
 }
 
-function descriptorPlatform(d: Descriptor): Platform | null {
+export function descriptorPlatform(d: Descriptor): Platform | null {
   const p = d.platform;
   if (!p?.os || !p.architecture) return null;
   return normalizePlatform({ os: p.os, arch: p.architecture, ...(p.variant ? { variant: p.variant } : {}) });
@@ -52,7 +52,7 @@ function refName(d: Descriptor): string | null {
 }
 
 /** The media type of a document: its own field, else its descriptor's, else guessed by shape. */
-function kindOf(doc: unknown, d: Descriptor): 'index' | 'manifest' | string {
+export function kindOf(doc: unknown, d: Descriptor): 'index' | 'manifest' | string {
   const t = (isObject(doc) && typeof doc.mediaType === 'string' ? doc.mediaType : undefined) ?? d.mediaType;
   if (t && INDEX_TYPES.has(t)) return 'index';
   if (t && MANIFEST_TYPES.has(t)) return 'manifest';
@@ -98,7 +98,14 @@ export async function ociLayoutImages(store: BlobStore): Promise<OciImages> {
   return { images, indexPlatforms: sawIndex ? platforms : null };
 }
 
-async function manifestImage(store: BlobStore, doc: unknown, d: Descriptor, ref: string | null): Promise<ImageCandidate> {
+/** One image manifest as an image candidate (also used for registries, whose store fetches blobs over HTTP). */
+export async function manifestImage(
+  store: BlobStore,
+  doc: unknown,
+  d: Descriptor,
+  ref: string | null,
+  layerConcurrency: number = LAYER_CONCURRENCY,
+): Promise<ImageCandidate> {
   const where = store.where;
   const what = `manifest ${d.digest}`;
   if (!isObject(doc) || !isObject(doc.config) || typeof doc.config.digest !== 'string' || !Array.isArray(doc.layers))
@@ -119,7 +126,7 @@ async function manifestImage(store: BlobStore, doc: unknown, d: Descriptor, ref:
     config,
     declared: platformFromConfig(config) ?? descriptorPlatform(d),
     layerDigests: layers.map((l) => l.digest),
-    layers: () => mapLimit(layers, LAYER_CONCURRENCY, (l) => store.layer(l.path, l.digest, l.digest)),
+    layers: () => mapLimit(layers, layerConcurrency, (l) => store.layer(l.path, l.digest, l.digest)),
   };
 }
 

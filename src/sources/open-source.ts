@@ -1,6 +1,7 @@
 // Decides what a command-line source names — stdin, an OCI layout directory, a root filesystem
-// directory, or an archive file — and opens it as image candidates. Archive files are told apart
-// by their contents (after one streaming pass), never by their names.
+// directory, an archive file, or (when no such path exists) a registry reference — and opens it
+// as image candidates. Archive files are told apart by their contents (after one streaming pass),
+// never by their names.
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,6 +12,8 @@ import { readArchive } from './archive-stream.js';
 import { dockerArchiveImages } from './docker-manifest.js';
 import { ociDirStore } from './oci-dir.js';
 import { ociLayoutImages } from './oci-index.js';
+import { looksLikeReference } from './registry/reference.js';
+import { openRegistry, type RegistrySourceOptions } from './registry/registry-source.js';
 import { scanRootfsDir } from './rootfs-dir.js';
 import type { BlobStore, OpenedSource } from './source.js';
 
@@ -19,6 +22,8 @@ const READ_CHUNK = 1 << 20;
 export interface OpenOptions {
   /** Bytes to read for "-" (defaults to process.stdin). */
   stdin?: AsyncIterable<Buffer>;
+  /** How registry references are fetched (--insecure-registry, credentials' environment, progress). */
+  registry?: RegistrySourceOptions;
 }
 
 export async function openSource(source: string, options: OpenOptions = {}): Promise<OpenedSource> {
@@ -32,6 +37,8 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
     st = await stat(source);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    // A local path that exists always wins; only a name that is not one can be a registry reference.
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, options.registry);
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, 'no such file or directory');
     if (code === 'EACCES') throw new ElfscanError(source, 'cannot be read (permission denied)');
     throw new ElfscanError(source, `cannot be read (${code ?? String(e)})`);

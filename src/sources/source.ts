@@ -36,3 +36,11 @@ export interface BlobStore {
   /** The scanned layer at `path`; `verify` is the digest its bytes must hash to, or null. */
   layer(path: string, digest: string | null, verify: string | null): Promise<LayerIndex>;
 }
+
+/** How far a download has got (registries report it): for a progress line on a terminal. */
+export interface Progress {
+  layersDone: number;
+  /** Layers of the images opened so far. */
+  layersTotal: number;
+  bytes: number;
+}

@@ -1,0 +1,119 @@
+// A registry reference opened as image candidates: tag → digest with HEAD, the manifest or index
+// fetched and verified, one image per platform of an index (attestations skipped), and a
+// BlobStore whose layers stream from the registry straight into the layer scanner.
+
+import { ElfscanError } from '../../errors.js';
+import { scanLayerStream } from '../../layers/layer-scanner.js';
+import { mapLimit } from '../../map-limit.js';
+import { parsePlatform, platformMatches, type Platform } from '../../platform.js';
+import { digestOfPath, isObject, parseJson } from '../blob-json.js';
+import { asDescriptors, descriptorPlatform, isAttestation, kindOf, manifestImage, type Descriptor } from '../oci-index.js';
+import type { BlobStore, ImageCandidate, OpenedSource, Progress } from '../source.js';
+import { blobChunks } from './blob-stream.js';
+import { parseReference } from './reference.js';
+import { RegistryClient, type RegistryOptions } from './registry-client.js';
+
+export interface RegistrySourceOptions extends RegistryOptions {
+  /** --platform: children of an index whose descriptor names another platform are not fetched. */
+  platforms?: string[];
+  /** Called as layers download (bytes, layers done of layers known). */
+  progress?: (p: Progress) => void;
+}
+
+/** Docker pulls 3 layers at once; a little more keeps a 2-core machine's decompressors fed. */
+const LAYER_CONCURRENCY = 4;
+const MANIFEST_CONCURRENCY = 4;
+
+export async function openRegistry(source: string, options: RegistrySourceOptions = {}): Promise<OpenedSource> {
+  const ref = parseReference(source);
+  const where = ref.name;
+  const client = new RegistryClient(ref, options);
+  const digest = ref.digest ?? (await client.resolveTag(ref.tag!));
+  const top = await client.manifest(digest ?? ref.tag!, digest);
+  const progress = tracker(options.progress);
+  const store = registryStore(client, where, progress);
+  const image = async (doc: unknown, d: Descriptor): Promise<ImageCandidate> => {
+    if (isObject(doc) && Array.isArray(doc.layers)) progress.addLayers(doc.layers.length);
+    return manifestImage(store, doc, d, where, LAYER_CONCURRENCY);
+  };
+
+  const topDescriptor: Descriptor = { digest: top.digest, size: top.bytes.length, ...(top.mediaType ? { mediaType: top.mediaType } : {}) };
+  const doc = parseJson(top.bytes, where, `manifest ${top.digest}`);
+  const kind = kindOf(doc, topDescriptor);
+  if (kind === 'manifest') return { where, images: [await image(doc, topDescriptor)], indexPlatforms: null, rootfs: false };
+  if (kind !== 'index') throw unknownKind(where, kind);
+
+  const children = asDescriptors(doc, where, `index ${top.digest}`).filter((d) => !isAttestation(d));
+  if (children.length === 0) throw new ElfscanError(where, 'the image index holds no image manifest');
+  const wanted: Platform[] | null = options.platforms?.map(parsePlatform) ?? null;
+  const fetched = children.filter((d) => {
+    const p = descriptorPlatform(d);
+    return !wanted || !p || wanted.some((w) => platformMatches(w, p));
+  });
+  const images = await mapLimit(fetched, MANIFEST_CONCURRENCY, async (d) => {
+    const m = await client.manifest(d.digest, d.digest);
+    const childDoc = parseJson(m.bytes, where, `manifest ${d.digest}`);
+    const childKind = kindOf(childDoc, { ...d, ...(m.mediaType ? { mediaType: m.mediaType } : {}) });
+    if (childKind === 'index') throw new ElfscanError(where, `index ${top.digest} nests another index (${d.digest}), which elfscan does not follow`);
+    if (childKind !== 'manifest') throw unknownKind(where, childKind);
+    return image(childDoc, d);
+  });
+  // Children without a platform in the index were fetched; their configs say what they are.
+  const indexPlatforms = children.flatMap((d) => {
+    const p = descriptorPlatform(d) ?? images[fetched.indexOf(d)]?.declared;
+    return p ? [p] : [];
+  });
+  return { where, images, indexPlatforms, rootfs: false };
+}
+
+function unknownKind(where: string, kind: string): ElfscanError {
+  return kind === 'unknown'
+    ? new ElfscanError(where, 'the registry served something that is neither an image manifest nor an index')
+    : new ElfscanError(where, `the registry served a manifest of unknown media type ${kind.slice(0, 100)}; elfscan reads OCI and Docker v2 manifests and indexes`);
+}
+
+/** Blobs by their "blobs/<alg>/<hex>" paths, as manifestImage() names them. */
+function registryStore(client: RegistryClient, where: string, progress: Tracker): BlobStore {
+  const digestFor = (path: string) => {
+    const d = digestOfPath(path);
+    if (!d) throw new ElfscanError(where, `${path} does not name a blob by digest`);
+    return d;
+  };
+  return {
+    where,
+    // A missing blob shows up as a 404 when it is fetched; asking first would double the requests.
+    has: async () => true,
+    read: (path) => client.blobBytes(digestFor(path)),
+    async layer(path, digest, verify) {
+      const d = digestFor(path);
+      const layerWhere = `${where}: layer ${d}`;
+      const layer = await scanLayerStream(blobChunks(client, d, layerWhere, progress.addBytes), digest, layerWhere, verify);
+      progress.layerDone();
+      return layer;
+    },
+  };
+}
+
+interface Tracker {
+  addLayers(n: number): void;
+  addBytes(n: number): void;
+  layerDone(): void;
+}
+
+function tracker(callback: ((p: Progress) => void) | undefined): Tracker {
+  const p: Progress = { layersDone: 0, layersTotal: 0, bytes: 0 };
+  const emit = () => callback?.({ ...p });
+  return {
+    addLayers: (n) => {
+      p.layersTotal += n;
+    },
+    addBytes: (n) => {
+      p.bytes += n;
+      emit();
+    },
+    layerDone: () => {
+      p.layersDone++;
+      emit();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// The registry tests run real registries and push with real tools: Debian's docker-registry,
+// skopeo, htpasswd (apache2-utils) and openssl. This global setup only checks that they are on
+// PATH (milliseconds) and installs the missing ones with apt; the servers themselves are started
+// and stopped by each test file (test/registry/helpers/).
+
+import { spawnSync } from 'node:child_process';
+
+const TOOLS: [command: string, pkg: string][] = [
+  ['docker-registry', 'docker-registry'],
+  ['skopeo', 'skopeo'],
+  ['htpasswd', 'apache2-utils'],
+  ['openssl', 'openssl'],
+];
+
+const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+
+export default function setup(): void {
+  const missing = TOOLS.filter(([command]) => !onPath(command));
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map(([, pkg]) => pkg))];
+  if (process.getuid?.() !== 0) throw new Error(`registry tests need ${pkgs.join(', ')}: run 'apt-get install ${pkgs.join(' ')}' as root`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const run = (args: string[]) => spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const update = run(['update', '-qq']);
+  if (update.status !== 0) throw new Error(`apt-get update failed: ${update.stderr.trim().split('\n').slice(-2).join(' ')}`);
+  const install = run(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
+  if (install.status !== 0) throw new Error(`apt-get install ${pkgs.join(' ')} failed: ${install.stderr.trim().split('\n').slice(-2).join(' ')}`);
+  const still = TOOLS.filter(([command]) => !onPath(command)).map(([command]) => command);
+  if (still.length > 0) throw new Error(`still missing after apt-get install: ${still.join(', ')}`);
+}
