@@ -26,15 +26,35 @@ export interface BinaryFacts {
   platform: string;
   /** Every slice of a fat Mach-O (empty otherwise). */
   slices: BinaryFacts[];
-  /** Filled by later checks when known: x86-64 ISA level (1–4), ARM Tag_CPU_arch, DT_NEEDED. */
+  /*
+   * ELF only (absent for Mach-O and PE). Read past the headers from ranges the streaming side
+   * kept (docs/native.md); null means unknown — not at hand within the per-file caps, or not
+   * readable — and an unknown fact is never a finding.
+   */
+  /** x86-64 ISA level 1–4 from GNU_PROPERTY_X86_ISA_1_NEEDED; null without the note. */
   isaLevel?: number | null;
+  /** ARM `.ARM.attributes` Tag_CPU_arch. */
   armArch?: number | null;
-  needed?: string[];
+  /** DT_NEEDED in order; [] for a file without PT_DYNAMIC. */
+  needed?: string[] | null;
+  soname?: string | null;
+  /** DT_RPATH / DT_RUNPATH as written: colon-separated, `$ORIGIN` unexpanded. */
+  rpath?: string | null;
+  runpath?: string | null;
+  /** Smallest p_align of the PT_LOAD segments (page-size rule). */
+  loadAlign?: number | null;
+}
+
+/** A range of a file the classifier would like to read: [offset, offset + length). */
+export interface WantedRange {
+  offset: number;
+  length: number;
 }
 
 /** The addon's answer for one file's head. */
 export type Classification =
-  | { status: 'binary'; facts: BinaryFacts }
+  /** `wants`: ranges that would complete the facts (ELF only; see native.ts inspect()). */
+  | { status: 'binary'; facts: BinaryFacts; wants?: WantedRange[] }
   /** A binary whose header could not be parsed; the scan goes on and reports it as info. */
   | { status: 'unreadable'; format: 'elf' | 'macho' | 'pe'; reason: string }
   /** The answer needs the first `bytes` bytes of the file; call again with at least that many. */
@@ -55,6 +75,8 @@ export interface LayerEntry {
   unreadable?: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
   /** First line of a file that starts with "#!" (for entrypoint checks), else undefined. */
   shebang?: string;
+  /** Whole text of a small loader configuration file (/etc/ld.so.conf, /etc/ld.so.conf.d/*.conf). */
+  text?: string;
 }
 
 /** A layer's contribution, in tar order, plus where it came from. */
@@ -119,6 +141,12 @@ export interface BinaryRecord {
   endian: 'little' | 'big';
   kind: BinaryFacts['kind'];
   interpreter: string | null;
+  /** ELF facts the rules read (null when unknown or not ELF). */
+  isaLevel: number | null;
+  armArch: number | null;
+  floatAbi: BinaryFacts['floatAbi'];
+  needed: string[] | null;
+  loadAlign: number | null;
 }
 
 export interface ImageReport {

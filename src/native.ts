@@ -10,14 +10,20 @@ import { fileURLToPath } from 'node:url';
 import { ElfscanError } from './errors.js';
 import type { Classification } from './model.js';
 
+/** Bytes of a file at an offset, handed back to the classifier (see inspect()). */
+export interface Piece {
+  offset: number;
+  bytes: Uint8Array;
+}
+
 /** What the addon exports (native/src/glue.rs). */
 interface Addon {
-  classify(head: Uint8Array, fileSize: number): Classification;
+  inspect(head: Uint8Array, fileSize: number, pieces?: Piece[]): Classification;
   interfaceVersion: number;
 }
 
 /** Must equal INTERFACE_VERSION in native/src/glue.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 1;
+const INTERFACE_VERSION = 2;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
@@ -93,7 +99,7 @@ export function loadAddon(env: LoaderEnv): { addon: Addon; path: string } {
     );
   }
   const addon = loaded as Partial<Addon> | null;
-  if (!addon || typeof addon.classify !== 'function' || addon.interfaceVersion !== INTERFACE_VERSION) {
+  if (!addon || typeof addon.inspect !== 'function' || addon.interfaceVersion !== INTERFACE_VERSION) {
     throw new ElfscanError(
       'elfscan',
       `the native addon ${shown} is out of date (interface ${String(addon?.interfaceVersion)}, expected ${INTERFACE_VERSION}); rebuild it with \`${BUILD_COMMAND}\``,
@@ -128,11 +134,21 @@ function addon(): Addon {
 
 /**
  * Classifies a file from its first bytes. `fileSize` is the size of the whole file; when the
- * answer needs bytes past `head` it is `{ status: 'need-more', bytes }` — call again with at
- * least the first `bytes` bytes.
+ * headers need bytes past `head` the answer is `{ status: 'need-more', bytes }` — call again with
+ * at least the first `bytes` bytes. An ELF answer may carry `wants`: see inspect().
  */
 export function classify(head: Uint8Array, fileSize: number): Classification {
-  return addon().classify(head, fileSize);
+  return addon().inspect(head, fileSize);
+}
+
+/**
+ * classify() with `pieces` from further into the file. A binary's answer lists in `wants` the
+ * ranges (sorted, merged, inside the file) that would complete facts still unknown — the PT_INTERP
+ * string, PT_DYNAMIC and its strings, notes, section headers, `.ARM.attributes`; call again with
+ * those that could be had. Facts never change value between calls, they only become known.
+ */
+export function inspect(head: Uint8Array, fileSize: number, pieces: Piece[]): Classification {
+  return addon().inspect(head, fileSize, pieces);
 }
 
 /**

@@ -69,17 +69,23 @@ pub fn float_abi(e_flags: u32, vfp_args: Option<FloatAbi>, interpreter: Option<&
 }
 
 /// The "arm/vN" platform arch for little-endian 32-bit ARM. `cpu_arch` is `.ARM.attributes`
-/// Tag_CPU_arch when a caller has read it; without it the float ABI stands in, and an unknown
-/// float ABI gives plain "arm" (no variant claimed).
+/// Tag_CPU_arch when it was read; it is graded as src/platform.ts's judge() grades it (the one
+/// table in docs/platforms.md): v6T2 (8) needs v7 — Thumb-2 and movw/movt, which ARM1176 lacks —
+/// and ARMv8-A and later A-profile (14, 18–20, 22) need arm/v8. M- and R-profile values and
+/// values past 22 name no Linux variant and count as absent. Without a usable Tag_CPU_arch the
+/// float ABI stands in (hard → v7, soft → v5, as Debian builds them), and an unknown float ABI
+/// gives plain "arm" (no variant claimed).
 pub fn platform_arch(float: FloatAbi, cpu_arch: Option<u8>) -> &'static str {
     match cpu_arch {
         // pre-v4 .. v5TEJ
         Some(0..=5) => "arm/v5",
-        // v6, v6KZ, v6T2, v6K, v6-M, v6S-M
-        Some(6..=9 | 11 | 12) => "arm/v6",
-        // v7, v7E-M, and v8+ running AArch32 code: all arm/v7 userland
-        Some(_) => "arm/v7",
-        None => match float {
+        // v6, v6KZ, v6K
+        Some(6 | 7 | 9) => "arm/v6",
+        // v6T2, v7
+        Some(8 | 10) => "arm/v7",
+        // v8-A, v8.1-A .. v8.3-A, v9-A
+        Some(14 | 18..=20 | 22) => "arm/v8",
+        _ => match float {
             FloatAbi::Hard => "arm/v7",
             FloatAbi::Soft => "arm/v5",
             FloatAbi::Unknown => "arm",
@@ -106,7 +112,45 @@ mod tests {
         assert_eq!(platform_arch(FloatAbi::Hard, Some(6)), "arm/v6");
         assert_eq!(platform_arch(FloatAbi::Unknown, Some(4)), "arm/v5");
         assert_eq!(platform_arch(FloatAbi::Hard, Some(10)), "arm/v7");
-        assert_eq!(platform_arch(FloatAbi::Hard, Some(14)), "arm/v7");
+    }
+
+    /// The same grading as src/platform.ts TAG_CPU_ARCH (docs/platforms.md): each value, the
+    /// variant it needs, or the float-ABI fallback where the value names no Linux variant.
+    #[test]
+    fn tag_cpu_arch_agrees_with_judge() {
+        let table: [(u8, &str); 24] = [
+            (0, "arm/v5"),
+            (1, "arm/v5"),
+            (2, "arm/v5"),
+            (3, "arm/v5"),
+            (4, "arm/v5"),
+            (5, "arm/v5"),
+            (6, "arm/v6"),
+            (7, "arm/v6"),
+            (8, "arm/v7"),
+            (9, "arm/v6"),
+            (10, "arm/v7"),
+            (11, "fallback"),
+            (12, "fallback"),
+            (13, "fallback"),
+            (14, "arm/v8"),
+            (15, "fallback"),
+            (16, "fallback"),
+            (17, "fallback"),
+            (18, "arm/v8"),
+            (19, "arm/v8"),
+            (20, "arm/v8"),
+            (21, "fallback"),
+            (22, "arm/v8"),
+            (23, "fallback"),
+        ];
+        for (tag, want) in table {
+            for float in [FloatAbi::Hard, FloatAbi::Soft, FloatAbi::Unknown] {
+                let want = if want == "fallback" { platform_arch(float, None) } else { want };
+                assert_eq!(platform_arch(float, Some(tag)), want, "Tag_CPU_arch {tag}, {float:?}");
+            }
+        }
+        assert_eq!(platform_arch(FloatAbi::Hard, Some(255)), "arm/v7");
     }
 
     #[test]

@@ -20,11 +20,19 @@ impl Endian {
     }
 }
 
+/// Bytes of a file at an offset: a range the caller captured past the head.
+#[derive(Clone, Copy, Debug)]
+pub struct Piece<'a> {
+    pub offset: u64,
+    pub bytes: &'a [u8],
+}
+
 /// A view of a file's first bytes. Offsets are u64 (ELF64 offsets are) and every range check is
 /// written so that it cannot overflow: `len <= size && off <= size - len`.
 #[derive(Clone, Copy, Debug)]
 pub struct Reader<'a> {
     head: &'a [u8],
+    more: &'a [Piece<'a>],
     file_size: u64,
     endian: Endian,
 }
@@ -32,11 +40,20 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// `file_size` smaller than the head is taken as the head's length: the bytes are there.
     pub fn new(head: &'a [u8], file_size: u64, endian: Endian) -> Self {
-        Reader { head, file_size: file_size.max(head.len() as u64), endian }
+        Reader { head, more: &[], file_size: file_size.max(head.len() as u64), endian }
+    }
+
+    /// A reader that also sees `more`: pieces further into the file, in any order.
+    pub fn with_pieces(head: &'a [u8], more: &'a [Piece<'a>], file_size: u64, endian: Endian) -> Self {
+        Reader { more, ..Reader::new(head, file_size, endian) }
     }
 
     pub fn with_endian(self, endian: Endian) -> Self {
         Reader { endian, ..self }
+    }
+
+    pub fn endian(&self) -> Endian {
+        self.endian
     }
 
     pub fn file_size(&self) -> u64 {
@@ -68,6 +85,26 @@ impl<'a> Reader<'a> {
         } else {
             Err(Fail::NeedMore(off + len))
         }
+    }
+
+    /// The bytes `[off, off + len)` when the head or one piece holds all of them; `Ok(None)` when
+    /// they are in the file but not at hand (a fact that stays unknown, or a range to ask for);
+    /// `Err` when they are not in the file at all.
+    pub fn optional(&self, off: u64, len: u64, what: &'static str) -> Result<Option<&'a [u8]>, ParseError> {
+        self.check_in_file(off, len, what)?;
+        if len == 0 {
+            return Ok(Some(&[]));
+        }
+        let pieces = std::iter::once(Piece { offset: 0, bytes: self.head }).chain(self.more.iter().copied());
+        for p in pieces {
+            let have = p.bytes.len() as u64;
+            // off >= p.offset, and off + len <= p.offset + have, written without overflow.
+            if off >= p.offset && len <= have && off - p.offset <= have - len {
+                let start = (off - p.offset) as usize;
+                return Ok(Some(&p.bytes[start..start + len as usize]));
+            }
+        }
+        Ok(None)
     }
 
     fn array<const N: usize>(&self, off: u64, what: &'static str) -> Result<[u8; N], Fail> {
@@ -159,6 +196,23 @@ mod tests {
         assert!(matches!(r.bytes(1, u64::MAX, WHAT), Err(Fail::Bad(_))));
         let small = Reader::new(&b, 8, Endian::Little);
         assert!(matches!(small.bytes(u64::MAX, 1, WHAT), Err(Fail::Bad(_))));
+    }
+
+    #[test]
+    fn optional_reads_come_from_the_head_or_a_piece_that_holds_the_whole_range() {
+        let head = [1u8, 2, 3, 4];
+        let far = [7u8, 8, 9];
+        let more = [Piece { offset: 100, bytes: &far }];
+        let r = Reader::with_pieces(&head, &more, 200, Endian::Little);
+        assert_eq!(r.optional(1, 2, WHAT), Ok(Some(&head[1..3])));
+        assert_eq!(r.optional(101, 2, WHAT), Ok(Some(&far[1..3])));
+        assert_eq!(r.optional(101, 3, WHAT), Ok(None));
+        assert_eq!(r.optional(3, 2, WHAT), Ok(None));
+        assert_eq!(r.optional(199, 2, WHAT), Err(ParseError::new(WHAT, 199)));
+        assert_eq!(r.optional(u64::MAX, 1, WHAT), Err(ParseError::new(WHAT, u64::MAX)));
+        let edge = [Piece { offset: u64::MAX - 1, bytes: &far }];
+        let r = Reader::with_pieces(&head, &edge, u64::MAX, Endian::Little);
+        assert_eq!(r.optional(u64::MAX - 1, 1, WHAT), Ok(Some(&far[..1])));
     }
 
     #[test]

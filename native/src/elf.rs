@@ -1,13 +1,19 @@
-//! ELF headers → facts: class, byte order, machine, type, flags, and the interpreter from
-//! PT_INTERP. Only the file header and program headers are read — both sit at the front of
-//! every ordinary ELF file — and every offset and count is checked against the head and the file
-//! size: a table past the head asks for more bytes, a table past the end of the file is a lie.
+//! ELF headers → facts: class, byte order, machine, type, flags and the program headers, which
+//! sit at the front of every ordinary ELF file and must be in the head (a table past it asks for
+//! more bytes). Facts that live further in — the PT_INTERP string, PT_DYNAMIC and the strings it
+//! names, GNU property notes, `.ARM.attributes` — are read from whatever pieces the caller holds;
+//! each one not at hand becomes a wanted range and the fact stays unknown until it comes (see
+//! docs/native.md). Every offset and count is checked against the file size: a range past the end
+//! of the file is a lie, never a request.
 #![forbid(unsafe_code)]
 
 use crate::arm;
+use crate::arm_attributes;
 use crate::bytes::{Endian, Reader};
-use crate::classify::{Facts, Format, Kind};
-use crate::elf_machine::{self, ArmEvidence, EM_ARM};
+use crate::classify::{Facts, Format, Kind, Want};
+use crate::elf_dynamic::{self, Load};
+use crate::elf_machine::{self, ArmEvidence, EM_ARM, EM_X86_64};
+use crate::elf_notes::{self, Note};
 use crate::error::{Fail, ParseError};
 
 const ET_REL: u16 = 1;
@@ -16,7 +22,10 @@ const ET_DYN: u16 = 3;
 const ET_CORE: u16 = 4;
 
 const PT_LOAD: u32 = 1;
+const PT_DYNAMIC: u32 = 2;
 const PT_INTERP: u32 = 3;
+const PT_NOTE: u32 = 4;
+const PT_GNU_PROPERTY: u32 = 0x6474_e553;
 
 /// e_phnum's escape value: the real count is in section header 0's sh_info.
 const PN_XNUM: u16 = 0xffff;
@@ -29,26 +38,45 @@ const INTERP_MAX: u64 = 4096;
 /// more bytes ever covers more than that past e_phoff.
 const PHDR_TABLE_MAX: u64 = 65536;
 
+/// Most one wanted range may cover (a dynamic section, a note segment, a section header table,
+/// `.ARM.attributes`): real ones are a few KiB; a larger one leaves its fact unknown.
+pub const WANT_MAX: u64 = 65536;
+
+/// At most this many notes segments are read (real files have 2–4).
+const NOTES_MAX: usize = 16;
+
 fn bad(what: &'static str, offset: u64) -> Fail {
     Fail::Bad(ParseError::new(what, offset))
 }
 
 /// The fields of the file header this parser uses.
-struct Header {
-    wide: bool,
-    e_type: u16,
-    e_machine: u16,
-    e_flags: u32,
-    phoff: u64,
-    phentsize: u16,
-    phnum: u16,
-    shoff: u64,
-    shentsize: u16,
-    shnum: u16,
+pub struct Header {
+    pub wide: bool,
+    pub e_type: u16,
+    pub e_machine: u16,
+    pub e_flags: u32,
+    pub phoff: u64,
+    pub phentsize: u16,
+    pub phnum: u16,
+    pub shoff: u64,
+    pub shentsize: u16,
+    pub shnum: u16,
 }
 
-pub fn parse(head: &[u8], file_size: u64) -> Result<Facts, Fail> {
-    let r = Reader::new(head, file_size, Endian::Little);
+/// What the program headers say, before any segment's contents are read.
+#[derive(Default)]
+struct Segments {
+    /// (offset of the program header, p_offset, p_filesz) of the first PT_INTERP.
+    interp: Option<(u64, u64, u64)>,
+    dynamic: Option<(u64, u64)>,
+    notes: Vec<Note>,
+    loads: Vec<Load>,
+    /// Smallest p_align of the PT_LOAD segments.
+    load_align: Option<u64>,
+}
+
+/// Parses what `r` holds; ranges that would complete the facts are appended to `wants`.
+pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
     let ident = r.bytes(0, 16, "ELF identification is truncated")?;
     let wide = match ident[4] {
         1 => false,
@@ -64,29 +92,38 @@ pub fn parse(head: &[u8], file_size: u64) -> Result<Facts, Fail> {
     let r = r.with_endian(endian);
     let h = header(&r, wide)?;
     check_section_table(&r, &h)?;
-    let interpreter = match h.e_type {
-        // A core file's segments are memory, never an interpreter; its tables can be huge.
-        ET_CORE => None,
-        _ => interpreter(&r, &h)?,
+    // A core file's segments are memory, never an interpreter; its tables can be huge.
+    let seg = if h.e_type == ET_CORE { Segments::default() } else { segments(&r, &h)? };
+    let has_interp = seg.interp.is_some();
+    let interpreter = match seg.interp {
+        Some(at) => interpreter(&r, at, wants)?,
+        None => None,
     };
 
     let kind = match h.e_type {
         ET_REL => Kind::Relocatable,
         ET_EXEC => Kind::Executable,
-        ET_DYN if interpreter.is_some() => Kind::Executable,
+        ET_DYN if has_interp => Kind::Executable,
         ET_DYN => Kind::SharedLibrary,
         ET_CORE => Kind::Core,
         _ => Kind::Other,
     };
+    let dynamic = match h.e_type {
+        ET_EXEC | ET_DYN => elf_dynamic::read(&r, wide, seg.dynamic, &seg.loads, wants),
+        _ => elf_dynamic::Dynamic::default(),
+    };
+    let isa_level =
+        if h.e_machine == EM_X86_64 && wide { elf_notes::x86_isa_level(&r, wide, &seg.notes, wants) } else { None };
     let bits = if wide { 64 } else { 32 };
-    let (eabi, float_abi) = if h.e_machine == EM_ARM {
-        let fa = arm::float_abi(h.e_flags, None, interpreter.as_deref());
-        (Some(arm::eabi_version(h.e_flags)), Some(fa))
+    let (eabi, float_abi, arm_arch) = if h.e_machine == EM_ARM {
+        let attrs = arm_attributes::read(&r, &h, wants);
+        let fa = arm::float_abi(h.e_flags, attrs.vfp_args, interpreter.as_deref());
+        (Some(arm::eabi_version(h.e_flags)), Some(fa), attrs.cpu_arch)
     } else {
-        (None, None)
+        (None, None, None)
     };
     let (short, cpu) = elf_machine::names(h.e_machine);
-    let arm = ArmEvidence { float: float_abi, cpu_arch: None };
+    let arm = ArmEvidence { float: float_abi, cpu_arch: arm_arch };
     let platform = match elf_machine::platform_arch(h.e_machine, bits, endian, h.e_flags, arm) {
         Some(arch) => format!("{}/{arch}", os_name(osabi)),
         None => format!("elf/{short}"),
@@ -105,6 +142,15 @@ pub fn parse(head: &[u8], file_size: u64) -> Result<Facts, Fail> {
         interpreter,
         platform,
         slices: Vec::new(),
+        elf: Some(crate::classify::ElfExtra {
+            needed: dynamic.needed,
+            soname: dynamic.soname,
+            rpath: dynamic.rpath,
+            runpath: dynamic.runpath,
+            load_align: seg.load_align,
+            isa_level,
+            arm_arch,
+        }),
     })
 }
 
@@ -155,12 +201,13 @@ fn check_section_table(r: &Reader<'_>, h: &Header) -> Result<(), Fail> {
     Ok(())
 }
 
-/// Scans the program headers: every PT_LOAD must lie inside the file, and the first PT_INTERP
-/// (the one the kernel uses) names the interpreter.
-fn interpreter(r: &Reader<'_>, h: &Header) -> Result<Option<String>, Fail> {
+/// Scans the program headers: every PT_LOAD must lie inside the file; the first PT_INTERP (the
+/// one the kernel uses), PT_DYNAMIC and the note segments are noted for later reads.
+fn segments(r: &Reader<'_>, h: &Header) -> Result<Segments, Fail> {
+    let mut seg = Segments::default();
     let phnum = program_header_count(r, h)?;
     if phnum == 0 {
-        return Ok(None);
+        return Ok(seg);
     }
     // Both the kernel and ld.so insist on the exact entry size.
     let (entsize, entsize_at) = if h.wide { (56, 54) } else { (32, 42) };
@@ -175,26 +222,46 @@ fn interpreter(r: &Reader<'_>, h: &Header) -> Result<Option<String>, Fail> {
     r.bytes(h.phoff, table, "program header table lies past the end of the file")?;
 
     const W: &str = "program header is truncated";
-    let mut interp = None;
     for i in 0..phnum {
         let at = h.phoff + i * entsize;
         let p_type = r.u32(at, W)?;
-        let (p_offset, p_filesz) = if h.wide {
-            (r.u64(at + 8, W)?, r.u64(at + 32, W)?)
+        let (p_offset, p_vaddr, p_filesz, p_align) = if h.wide {
+            (r.u64(at + 8, W)?, r.u64(at + 16, W)?, r.u64(at + 32, W)?, r.u64(at + 48, W)?)
         } else {
-            (u64::from(r.u32(at + 4, W)?), u64::from(r.u32(at + 16, W)?))
+            let w = |o| r.u32(at + o, W).map(u64::from);
+            (w(4)?, w(8)?, w(16)?, w(28)?)
         };
         match p_type {
-            PT_LOAD => r.check_in_file(p_offset, p_filesz, "loadable segment lies past the end of the file")?,
-            PT_INTERP if interp.is_none() => interp = Some((at, p_offset, p_filesz)),
+            PT_LOAD => {
+                r.check_in_file(p_offset, p_filesz, "loadable segment lies past the end of the file")?;
+                seg.loads.push(Load { vaddr: p_vaddr, offset: p_offset, filesz: p_filesz });
+                seg.load_align = Some(seg.load_align.map_or(p_align, |a| a.min(p_align)));
+            }
+            PT_INTERP if seg.interp.is_none() => seg.interp = Some((at, p_offset, p_filesz)),
+            PT_DYNAMIC if seg.dynamic.is_none() => seg.dynamic = Some((p_offset, p_filesz)),
+            PT_NOTE | PT_GNU_PROPERTY if seg.notes.len() < NOTES_MAX => {
+                seg.notes.push(Note { offset: p_offset, size: p_filesz, align: p_align })
+            }
             _ => {}
         }
     }
-    let Some((at, off, size)) = interp else { return Ok(None) };
+    Ok(seg)
+}
+
+/// The PT_INTERP path, checked as the kernel checks it; None (and a want) while its bytes are not
+/// at hand. glibc's libc.so.6 keeps it in .rodata, 1.4–1.7 MB into the file.
+fn interpreter(
+    r: &Reader<'_>,
+    (at, off, size): (u64, u64, u64),
+    wants: &mut Vec<Want>,
+) -> Result<Option<String>, Fail> {
     if !(INTERP_MIN..=INTERP_MAX).contains(&size) {
         return Err(bad("interpreter path (PT_INTERP) is not between 2 and 4096 bytes long", at));
     }
-    let bytes = r.bytes(off, size, "interpreter path (PT_INTERP) lies past the end of the file")?;
+    let Some(bytes) = r.optional(off, size, "interpreter path (PT_INTERP) lies past the end of the file")? else {
+        wants.push(Want { offset: off, length: size });
+        return Ok(None);
+    };
     let Some((&0, path)) = bytes.split_last() else {
         return Err(bad("interpreter path (PT_INTERP) is not NUL-terminated", off));
     };
@@ -247,8 +314,13 @@ mod tests {
     use crate::arm::FloatAbi;
     use crate::testutil::ElfBuilder;
 
+    /// The head-only parse, as classify() does it.
+    fn parse_head(b: &[u8], size: u64) -> Result<Facts, Fail> {
+        parse(&Reader::new(b, size, Endian::Little), &mut Vec::new())
+    }
+
     fn ok(b: &[u8]) -> Facts {
-        match parse(b, b.len() as u64) {
+        match parse_head(b, b.len() as u64) {
             Ok(f) => f,
             Err(e) => panic!("{e:?}"),
         }
@@ -314,30 +386,40 @@ mod tests {
     }
 
     #[test]
-    fn program_headers_past_the_head_ask_for_exactly_the_table() {
+    fn program_headers_past_the_head_ask_for_exactly_the_table_and_the_interpreter_is_wanted() {
         let b = ElfBuilder::new(64, Endian::Little, 62).et(3).interp("/lib/ld.so").build();
         // One program header (PT_INTERP) of 56 bytes at 64, then the 11-byte path.
-        assert_eq!(parse(&b[..100], b.len() as u64), Err(Fail::NeedMore(64 + 56)));
-        assert_eq!(parse(&b[..(64 + 56)], b.len() as u64), Err(Fail::NeedMore(64 + 56 + 11)));
-        assert!(parse(&b[..(64 + 56 + 11)], b.len() as u64).is_ok());
+        assert_eq!(parse_head(&b[..100], b.len() as u64), Err(Fail::NeedMore(64 + 56)));
+        let mut wants = Vec::new();
+        let head = parse(&Reader::new(&b[..(64 + 56)], b.len() as u64, Endian::Little), &mut wants).unwrap();
+        // What the program headers tell is known at once; the path is wanted.
+        assert_eq!((head.kind, head.interpreter.as_deref()), (Kind::Executable, None));
+        assert_eq!(wants, vec![Want { offset: 120, length: 11 }]);
+        let piece = [crate::bytes::Piece { offset: 120, bytes: &b[120..131] }];
+        let mut wants = Vec::new();
+        let done = parse(&Reader::with_pieces(&b[..64], &piece, b.len() as u64, Endian::Little), &mut wants);
+        assert_eq!(done, Err(Fail::NeedMore(120)), "the table itself must be in the head");
+        let r = Reader::with_pieces(&b[..(64 + 56)], &piece, b.len() as u64, Endian::Little);
+        assert_eq!(parse(&r, &mut wants).unwrap().interpreter.as_deref(), Some("/lib/ld.so"));
+        assert!(wants.is_empty());
     }
 
     #[test]
     fn a_file_shorter_than_its_headers_is_unreadable() {
         let b = ElfBuilder::new(64, Endian::Little, 62).et(3).interp("/lib/ld.so").build();
         let cut = &b[..100];
-        assert!(matches!(parse(cut, 100), Err(Fail::Bad(e)) if e.what.starts_with("program header table")));
-        assert!(matches!(parse(&b[..40], 40), Err(Fail::Bad(e)) if e.what == "ELF header is truncated"));
+        assert!(matches!(parse_head(cut, 100), Err(Fail::Bad(e)) if e.what.starts_with("program header table")));
+        assert!(matches!(parse_head(&b[..40], 40), Err(Fail::Bad(e)) if e.what == "ELF header is truncated"));
     }
 
     #[test]
     fn malformed_identification() {
         let mut b = ElfBuilder::new(64, Endian::Little, 62).et(2).build();
         b[4] = 3;
-        assert_eq!(parse(&b, b.len() as u64), Err(bad("invalid ELF class (EI_CLASS)", 4)));
+        assert_eq!(parse_head(&b, b.len() as u64), Err(bad("invalid ELF class (EI_CLASS)", 4)));
         b[4] = 2;
         b[5] = 0;
-        assert_eq!(parse(&b, b.len() as u64), Err(bad("invalid ELF byte order (EI_DATA)", 5)));
+        assert_eq!(parse_head(&b, b.len() as u64), Err(bad("invalid ELF byte order (EI_DATA)", 5)));
     }
 
     #[test]
@@ -345,21 +427,21 @@ mod tests {
         let mut b = ElfBuilder::new(64, Endian::Little, 62).et(3).interp("/lib/ld.so").build();
         let n = b.len();
         b[n - 1] = b'x';
-        assert!(matches!(parse(&b, n as u64), Err(Fail::Bad(e)) if e.what.contains("NUL-terminated")));
+        assert!(matches!(parse_head(&b, n as u64), Err(Fail::Bad(e)) if e.what.contains("NUL-terminated")));
         let b = ElfBuilder::new(64, Endian::Little, 62).et(3).interp("").build();
-        assert!(matches!(parse(&b, b.len() as u64), Err(Fail::Bad(e)) if e.what.contains("between 2 and 4096")));
+        assert!(matches!(parse_head(&b, b.len() as u64), Err(Fail::Bad(e)) if e.what.contains("between 2 and 4096")));
     }
 
     #[test]
     fn a_load_segment_past_the_end_means_truncated() {
         let b = ElfBuilder::new(64, Endian::Little, 62).et(2).load(0, 1 << 20).build();
-        assert!(matches!(parse(&b, b.len() as u64), Err(Fail::Bad(e)) if e.what.starts_with("loadable segment")));
+        assert!(matches!(parse_head(&b, b.len() as u64), Err(Fail::Bad(e)) if e.what.starts_with("loadable segment")));
     }
 
     #[test]
     fn pn_xnum_reads_the_count_from_section_zero() {
         let b = ElfBuilder::new(64, Endian::Little, 62).et(2).phnum_override(PN_XNUM).build();
         // No section header table: unreadable, not a panic and not a huge loop.
-        assert!(matches!(parse(&b, b.len() as u64), Err(Fail::Bad(_))));
+        assert!(matches!(parse_head(&b, b.len() as u64), Err(Fail::Bad(_))));
     }
 }

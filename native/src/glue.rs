@@ -7,11 +7,15 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use crate::classify::{classify, Classification, Facts};
+use crate::bytes::Piece;
+use crate::classify::{inspect, Classification, Facts, Inspection};
 use crate::napi::*;
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
-pub const INTERFACE_VERSION: u32 = 1;
+pub const INTERFACE_VERSION: u32 = 2;
+
+/// Most pieces one call may pass (the pipeline passes a prefix, a tail and a few captures).
+const PIECES_MAX: u32 = 256;
 
 /// Why a callback returns without a value.
 enum JsFail {
@@ -70,6 +74,13 @@ impl Env {
         // Safety: as in `object`.
         check(unsafe { napi_create_double(self.0, n, &mut v) })?;
         Ok(v)
+    }
+
+    fn opt_f64(self, n: Option<f64>) -> JsResult<napi_value> {
+        match n {
+            Some(n) => self.f64(n),
+            None => self.null(),
+        }
     }
 
     fn null(self) -> JsResult<napi_value> {
@@ -160,12 +171,16 @@ fn args<const N: usize>(env: Env, info: napi_callback_info) -> JsResult<[napi_va
     Ok(argv)
 }
 
-/// Classifies the bytes of a Uint8Array. The bytes are borrowed only inside this function, before
-/// any JS value is created, so a GC cannot move or free them while Rust reads them.
-fn classify_bytes(env: Env, value: napi_value, file_size: u64) -> JsResult<Classification> {
-    const NOT_U8: &CStr = c"elfscan native: classify(head, fileSize): head must be a Uint8Array";
+const NOT_U8: &CStr =
+    c"elfscan native: inspect(head, fileSize, pieces): head and every piece's bytes must be a Uint8Array";
+const BAD_PIECES: &CStr =
+    c"elfscan native: inspect(head, fileSize, pieces): pieces must be an array of at most 256 { offset, bytes } objects";
+
+/// The data pointer and length of a Uint8Array. Reading them runs no JS; the pointer stays valid
+/// while no JS runs (nothing can detach or move the buffer), which `with_bytes` relies on.
+fn u8_array(env: Env, value: napi_value) -> JsResult<(*const u8, usize)> {
     let mut is_ta = false;
-    // Safety: `value` is an argument of this callback; `is_ta` a valid out-pointer.
+    // Safety: `value` was handed to this callback or read from one of its arguments; `is_ta` a valid out-pointer.
     check(unsafe { napi_is_typedarray(env.0, value, &mut is_ta) })?;
     if !is_ta {
         return Err(JsFail::Type(NOT_U8));
@@ -180,25 +195,82 @@ fn classify_bytes(env: Env, value: napi_value, file_size: u64) -> JsResult<Class
     if kind != NAPI_UINT8_ARRAY {
         return Err(JsFail::Type(NOT_U8));
     }
-    let head: &[u8] = if data.is_null() || len == 0 {
-        &[]
-    } else {
-        // Safety: Node guarantees `len` bytes at `data` (already adjusted by the view's offset),
-        // alive for this callback; no JS runs and no JS value is created while `head` lives.
-        unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) }
+    Ok((data.cast::<u8>().cast_const(), len))
+}
+
+/// The `{ offset, bytes }` objects of the pieces array, as handles. Reading properties may run JS
+/// (a getter), so this happens before any bytes are borrowed.
+fn piece_values(env: Env, value: napi_value) -> JsResult<Vec<(u64, napi_value)>> {
+    let mut ty = 0;
+    // Safety: `value` is an argument of this callback; `ty` a valid out-pointer.
+    check(unsafe { napi_typeof(env.0, value, &mut ty) })?;
+    if ty == NAPI_UNDEFINED {
+        return Ok(Vec::new());
+    }
+    let mut is_array = false;
+    // Safety: as above.
+    check(unsafe { napi_is_array(env.0, value, &mut is_array) })?;
+    if !is_array {
+        return Err(JsFail::Type(BAD_PIECES));
+    }
+    let mut n = 0u32;
+    // Safety: `value` is an array (checked above).
+    check(unsafe { napi_get_array_length(env.0, value, &mut n) })?;
+    if n > PIECES_MAX {
+        return Err(JsFail::Type(BAD_PIECES));
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let mut item = ptr::null_mut();
+        // Safety: `value` is an array; `item` a valid out-pointer.
+        check(unsafe { napi_get_element(env.0, value, i, &mut item) })?;
+        let mut offset = ptr::null_mut();
+        let mut bytes = ptr::null_mut();
+        // Safety: `item` came from the array; names are NUL-terminated literals. A non-object
+        // item fails with a status, which becomes an exception.
+        check(unsafe { napi_get_named_property(env.0, item, c"offset".as_ptr(), &mut offset) })
+            .map_err(|_| JsFail::Type(BAD_PIECES))?;
+        check(unsafe { napi_get_named_property(env.0, item, c"bytes".as_ptr(), &mut bytes) })
+            .map_err(|_| JsFail::Type(BAD_PIECES))?;
+        out.push((number(env, offset, BAD_PIECES)?, bytes));
+    }
+    Ok(out)
+}
+
+/// Runs the classifier over the head and the pieces. Every byte slice is borrowed here, after all
+/// handles were gathered and before any JS value is created, so no JS runs while Rust reads them.
+fn with_bytes(env: Env, head: napi_value, pieces: &[(u64, napi_value)], file_size: u64) -> JsResult<Inspection> {
+    let (data, len) = u8_array(env, head)?;
+    let mut raw = Vec::with_capacity(pieces.len());
+    for &(offset, bytes) in pieces {
+        raw.push((offset, u8_array(env, bytes)?));
+    }
+    let slice = |(data, len): (*const u8, usize)| -> &[u8] {
+        if data.is_null() || len == 0 {
+            &[]
+        } else {
+            // Safety: Node guarantees `len` bytes at `data` (already adjusted by the view's
+            // offset), alive for this callback; no JS runs and no JS value is created while the
+            // slice lives (it is dropped before this function returns).
+            unsafe { std::slice::from_raw_parts(data, len) }
+        }
     };
-    Ok(classify(head, file_size))
+    let more: Vec<Piece<'_>> = raw.iter().map(|&(offset, ptr_len)| Piece { offset, bytes: slice(ptr_len) }).collect();
+    Ok(inspect(slice((data, len)), &more, file_size))
+}
+
+fn number(env: Env, value: napi_value, bad: &'static CStr) -> JsResult<u64> {
+    let mut n = 0f64;
+    // Safety: `value` is a handle of this callback; `n` a valid out-pointer.
+    match unsafe { napi_get_value_double(env.0, value, &mut n) } {
+        NAPI_OK if n.is_finite() && n >= 0.0 => Ok(n as u64),
+        NAPI_OK | NAPI_NUMBER_EXPECTED => Err(JsFail::Type(bad)),
+        status => Err(JsFail::Status(status)),
+    }
 }
 
 fn file_size(env: Env, value: napi_value) -> JsResult<u64> {
-    const BAD: &CStr = c"elfscan native: classify(head, fileSize): fileSize must be a non-negative number";
-    let mut n = 0f64;
-    // Safety: `value` is an argument of this callback; `n` a valid out-pointer.
-    match unsafe { napi_get_value_double(env.0, value, &mut n) } {
-        NAPI_OK if n.is_finite() && n >= 0.0 => Ok(n as u64),
-        NAPI_OK | NAPI_NUMBER_EXPECTED => Err(JsFail::Type(BAD)),
-        status => Err(JsFail::Status(status)),
-    }
+    number(env, value, c"elfscan native: inspect(head, fileSize, pieces): fileSize must be a non-negative number")
 }
 
 fn facts_to_js(env: Env, f: &Facts) -> JsResult<napi_value> {
@@ -226,15 +298,46 @@ fn facts_to_js(env: Env, f: &Facts) -> JsResult<napi_value> {
         check(unsafe { napi_set_element(env.0, slices, i as u32, v) })?;
     }
     env.set(o, c"slices", slices)?;
+    if let Some(e) = &f.elf {
+        let needed = match &e.needed {
+            Some(names) => {
+                let a = env.array(names.len())?;
+                for (i, n) in names.iter().enumerate() {
+                    let v = env.string(n)?;
+                    // Safety: `a` was created above; `i` < its length (at most 1024 names).
+                    check(unsafe { napi_set_element(env.0, a, i as u32, v) })?;
+                }
+                a
+            }
+            None => env.null()?,
+        };
+        env.set(o, c"needed", needed)?;
+        env.set_opt_str(o, c"soname", e.soname.as_deref())?;
+        env.set_opt_str(o, c"rpath", e.rpath.as_deref())?;
+        env.set_opt_str(o, c"runpath", e.runpath.as_deref())?;
+        env.set(o, c"loadAlign", env.opt_f64(e.load_align.map(|a| a as f64))?)?;
+        env.set(o, c"isaLevel", env.opt_f64(e.isa_level.map(f64::from))?)?;
+        env.set(o, c"armArch", env.opt_f64(e.arm_arch.map(f64::from))?)?;
+    }
     Ok(o)
 }
 
-fn classification_to_js(env: Env, c: &Classification) -> JsResult<napi_value> {
+fn classification_to_js(env: Env, i: &Inspection) -> JsResult<napi_value> {
     let o = env.object()?;
-    match c {
+    match &i.classification {
         Classification::Binary(facts) => {
             env.set_str(o, c"status", "binary")?;
             env.set(o, c"facts", facts_to_js(env, facts)?)?;
+            let wants = env.array(i.wants.len())?;
+            for (n, w) in i.wants.iter().enumerate() {
+                let r = env.object()?;
+                // Exact for every offset below 2^53, i.e. every real file.
+                env.set(r, c"offset", env.f64(w.offset as f64)?)?;
+                env.set(r, c"length", env.f64(w.length as f64)?)?;
+                // Safety: `wants` was created above; `n` < its length.
+                check(unsafe { napi_set_element(env.0, wants, n as u32, r) })?;
+            }
+            env.set(o, c"wants", wants)?;
         }
         Classification::Unreadable { format, reason } => {
             env.set_str(o, c"status", "unreadable")?;
@@ -251,20 +354,22 @@ fn classification_to_js(env: Env, c: &Classification) -> JsResult<napi_value> {
     Ok(o)
 }
 
-/// `classify(head: Uint8Array, fileSize: number): Classification`
-unsafe extern "C" fn classify_cb(env: napi_env, info: napi_callback_info) -> napi_value {
+/// `inspect(head: Uint8Array, fileSize: number, pieces?: { offset: number, bytes: Uint8Array }[]): Classification`
+/// — with `wants: { offset, length }[]` on a binary's answer.
+unsafe extern "C" fn inspect_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
-        let [head, size] = args::<2>(env, info)?;
+        let [head, size, pieces] = args::<3>(env, info)?;
         let size = file_size(env, size)?;
-        let c = classify_bytes(env, head, size)?;
-        classification_to_js(env, &c)
+        let pieces = piece_values(env, pieces)?;
+        let i = with_bytes(env, head, &pieces, size)?;
+        classification_to_js(env, &i)
     })
 }
 
 /// Called by Node when the addon is loaded (the `napi_register_module_v1` symbol).
 pub fn register(env: napi_env, exports: napi_value) -> napi_value {
     guarded(env, |env| {
-        env.set(exports, c"classify", env.function(c"classify", classify_cb)?)?;
+        env.set(exports, c"inspect", env.function(c"inspect", inspect_cb)?)?;
         env.set(exports, c"interfaceVersion", env.u32(INTERFACE_VERSION)?)?;
         Ok(exports)
     })

@@ -1,4 +1,5 @@
-//! elfscan's native classifier: a file's first bytes in, what kind of binary it is out.
+//! elfscan's native classifier: a file's first bytes (and, for ELF files, pieces from further
+//! in) in, what kind of binary it is out.
 //! Everything but the last two modules is plain Rust that knows nothing of Node and is tested
 //! with `cargo test`; napi.rs and glue.rs are the only files with `unsafe`.
 
@@ -8,8 +9,11 @@ pub mod error; //      ParseError (what + offset) and Fail (need more bytes / ma
 pub mod sniff; //      first bytes → ELF / Mach-O / fat Mach-O / Java class / MZ / other
 pub mod classify; //   the answer (Classification, Facts) and the dispatch to a parser
 pub mod elf; //        ELF file and program headers, PT_INTERP
+pub mod elf_dynamic; // PT_DYNAMIC: DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH
+pub mod elf_notes; //  GNU property notes: the x86-64 ISA level
 pub mod elf_machine; // the e_machine table: names and spec §3 platforms
 pub mod arm; //        ARM EABI version and float ABI fallback chain
+pub mod arm_attributes; // .ARM.attributes: Tag_CPU_arch, Tag_ABI_VFP_args
 pub mod macho; //      thin and fat Mach-O
 pub mod pe; //         PE/COFF
 
@@ -20,7 +24,8 @@ mod testutil;
 mod glue;
 mod napi;
 
-pub use classify::{classify, Classification, Facts, Format, Kind};
+pub use bytes::Piece;
+pub use classify::{classify, inspect, Classification, ElfExtra, Facts, Format, Kind, Want};
 
 /// Node looks this symbol up when it loads the addon.
 ///

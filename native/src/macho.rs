@@ -76,6 +76,7 @@ fn facts(cputype: u32, cpusubtype: u32, bits: u8, endian: Endian, kind: Kind) ->
         interpreter: None,
         platform: format!("macho/{arch}"),
         slices: Vec::new(),
+        elf: None,
     }
 }
 
@@ -147,6 +148,7 @@ pub fn parse_fat(head: &[u8], file_size: u64, wide: bool) -> Result<Facts, Fail>
         interpreter: None,
         platform: "macho/universal".to_owned(),
         slices,
+        elf: None,
     })
 }
 

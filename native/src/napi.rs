@@ -29,6 +29,8 @@ pub type napi_callback = Option<unsafe extern "C" fn(napi_env, napi_callback_inf
 pub const NAPI_OK: napi_status = 0;
 pub const NAPI_NUMBER_EXPECTED: napi_status = 6;
 pub const NAPI_PENDING_EXCEPTION: napi_status = 10;
+/// `napi_undefined` of `napi_valuetype`.
+pub const NAPI_UNDEFINED: i32 = 0;
 pub const NAPI_UINT8_ARRAY: napi_typedarray_type = 1;
 /// `NAPI_AUTO_LENGTH`: the string is NUL-terminated.
 pub const NAPI_AUTO_LENGTH: usize = usize::MAX;
@@ -51,6 +53,16 @@ extern "C" {
         data: *mut *mut c_void,
         arraybuffer: *mut napi_value,
         byte_offset: *mut usize,
+    ) -> napi_status;
+    pub fn napi_typeof(env: napi_env, value: napi_value, result: *mut i32) -> napi_status;
+    pub fn napi_is_array(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
+    pub fn napi_get_array_length(env: napi_env, value: napi_value, result: *mut u32) -> napi_status;
+    pub fn napi_get_element(env: napi_env, object: napi_value, index: u32, result: *mut napi_value) -> napi_status;
+    pub fn napi_get_named_property(
+        env: napi_env,
+        object: napi_value,
+        utf8name: *const c_char,
+        result: *mut napi_value,
     ) -> napi_status;
     pub fn napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64) -> napi_status;
     pub fn napi_create_object(env: napi_env, result: *mut napi_value) -> napi_status;

@@ -98,6 +98,7 @@ pub fn parse(head: &[u8], file_size: u64) -> Result<Option<Facts>, Fail> {
         interpreter: None,
         platform: format!("pe/{arch}"),
         slices: Vec::new(),
+        elf: None,
     }))
 }
 

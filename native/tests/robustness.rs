@@ -214,3 +214,74 @@ fn hostile_headers() {
         assert!(!matches!(c, Classification::NeedMore(_)), "{name}: {c}");
     }
 }
+
+/// With only some of the wanted ranges served (the streaming side's caps), every fact is either
+/// the whole-file fact or unknown — never a different value — and the answer is still a binary.
+#[test]
+fn partial_pieces_give_unknown_facts_never_wrong_ones() {
+    use elfscan_native::arm::FloatAbi;
+    let mut rng = Rng::new(0x0dd_f00d);
+    let mut checked = 0;
+    for fx in fixtures() {
+        let Classification::Binary(whole) = classify(&fx.bytes, fx.bytes.len() as u64) else { continue };
+        let Some(we) = whole.elf.clone() else { continue };
+        for _ in 0..20 {
+            // The head the pipeline would have: grown past need-more, then random wants refused.
+            let mut len = support::HEAD.min(fx.bytes.len());
+            while let Classification::NeedMore(n) = classify(&fx.bytes[..len], fx.bytes.len() as u64) {
+                len = n as usize;
+            }
+            let coin = rng.next();
+            let mut k = 0u32;
+            let (c, _) = support::complete(&fx.bytes, &fx.bytes[..len], |_| {
+                k += 1;
+                coin >> (k % 64) & 1 == 1
+            });
+            let Classification::Binary(f) = c else { panic!("{}: {c}", fx.file) };
+            let e = f.elf.clone().unwrap();
+            let ok = |a: bool| assert!(a, "{}: partial {f} vs whole {whole}", fx.file);
+            ok(f.interpreter.is_none() || f.interpreter == whole.interpreter);
+            ok(f.float_abi == Some(FloatAbi::Unknown) || f.float_abi == whole.float_abi);
+            ok(e.needed.is_none() || e.needed == we.needed);
+            ok(e.soname.is_none() || e.soname == we.soname);
+            ok(e.runpath.is_none() || e.runpath == we.runpath);
+            ok(e.isa_level.is_none() || e.isa_level == we.isa_level);
+            ok(e.arm_arch.is_none() || e.arm_arch == we.arm_arch);
+            ok(e.load_align == we.load_align && f.kind == whole.kind && f.machine == whole.machine);
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "{checked}");
+}
+
+/// Mutations anywhere in the file — where the dynamic section, notes, string table and
+/// `.ARM.attributes` live — served through the wants loop, against the whole-file answer.
+#[test]
+fn mutations_past_the_headers_get_answers() {
+    let mut rng = Rng::new(0xfee1_900d);
+    let mut total = 0;
+    for fx in fixtures().into_iter().filter(|f| f.bytes.starts_with(b"\x7fELF")) {
+        let len = fx.bytes.len() as u64;
+        for _ in 0..300 {
+            let mut m = fx.bytes.clone();
+            for _ in 0..=rng.below(6) {
+                let at = rng.below(len) as usize;
+                if rng.below(2) == 0 {
+                    m[at] = rng.next() as u8;
+                } else {
+                    let v = interesting(len, &mut rng).to_le_bytes();
+                    for (i, &x) in v.iter().take(4).enumerate() {
+                        if let Some(s) = m.get_mut(at + i) {
+                            *s = x;
+                        }
+                    }
+                }
+            }
+            let (c, _) = classify_with_more(&m, HEAD);
+            let whole = classify(&m, len);
+            assert_eq!(without_fat_kinds(c), without_fat_kinds(whole), "{} mutated", fx.file);
+            total += 1;
+        }
+    }
+    assert!(total >= 10_000, "{total}");
+}

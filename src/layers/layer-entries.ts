@@ -1,9 +1,12 @@
 // Turns the tar entries of one layer into LayerEntry records: paths normalized, whiteouts and
 // opaque markers decoded, and every regular file's head bytes classified once, as the body
-// streams past. Bodies are never kept: one scratch buffer serves every entry of the layer.
+// streams past. Bodies are never kept: one scratch buffer serves every entry of the layer; an ELF
+// file whose facts need ranges past its head keeps a capped few of them (elf-completion.ts), and
+// the loader's small configuration files are kept as text for the missing-library rule.
 
-import type { LayerEntry, LayerIndex } from '../model.js';
+import type { Classification, LayerEntry, LayerIndex } from '../model.js';
 import { classify, isCandidate } from '../native.js';
+import { ElfCompletion } from './elf-completion.js';
 import type { TarBodySink, TarHeader } from './tar-reader.js';
 
 /** Bytes of each file handed to the classifier first; ELF/Mach-O/PE headers and PT_INTERP fit. */
@@ -11,6 +14,15 @@ export const HEAD_BYTES = 4096;
 /** Most a classifier may ask for when headers sit further in (bounded memory per layer). */
 export const MAX_HEAD_BYTES = 1 << 20;
 const SHEBANG_MAX = 256;
+/** Loader configuration kept as text: files this small, at most this many per layer. */
+export const TEXT_MAX = 16 * 1024;
+const TEXTS_PER_LAYER = 256;
+const LOADER_CONFIG = /^\/etc\/ld\.so\.conf(\.d\/[^/]+\.conf)?$/;
+
+/** Whether a file's whole text is worth keeping: /etc/ld.so.conf and its usual includes. */
+export function isLoaderConfig(path: string, size: number): boolean {
+  return size <= TEXT_MAX && LOADER_CONFIG.test(path);
+}
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 
@@ -44,6 +56,8 @@ export class LayerEntryCollector {
   private filled = 0;
   private want = 0;
   private current: LayerEntry | null = null;
+  private completion: ElfCompletion | null = null;
+  private texts = 0;
   private readonly sink: TarBodySink = {
     data: (chunk) => this.onData(chunk),
     end: () => this.onEnd(),
@@ -74,20 +88,50 @@ export class LayerEntryCollector {
     if (h.size === 0) return null;
     this.current = entry;
     this.filled = 0;
-    this.want = Math.min(HEAD_BYTES, h.size);
+    const text = this.texts < TEXTS_PER_LAYER && isLoaderConfig(path, h.size);
+    this.want = text ? h.size : Math.min(HEAD_BYTES, h.size);
+    this.grow(this.want);
     return this.sink;
   };
 
   private onData(chunk: Buffer): void {
+    if (this.completion) {
+      this.completion.data(chunk);
+      return;
+    }
     if (this.current === null || this.filled >= this.want) return;
     const n = Math.min(chunk.length, this.want - this.filled);
     chunk.copy(this.scratch, this.filled, 0, n);
     this.filled += n;
-    if (this.filled === this.want) this.decide(false);
+    if (this.filled === this.want) {
+      this.decide(false);
+      // The rest of this chunk is the body past the head (decide may have started a completion).
+      const completion = this.completion as ElfCompletion | null;
+      if (completion && n < chunk.length) completion.data(chunk.subarray(n));
+    }
   }
 
   private onEnd(): void {
+    if (this.completion) {
+      this.settle(this.current!, this.completion.finish());
+      this.completion = null;
+      this.current = null;
+      return;
+    }
     if (this.current !== null) this.decide(true);
+  }
+
+  /**
+   * Classifies a file whose bytes the caller read itself (a root filesystem directory): `head`
+   * is its first bytes, `c` the final answer (completed at offsets, see completeAtOffsets).
+   */
+  addFile(h: TarHeader, head: Buffer, c: Classification | null): void {
+    const sink = this.onEntry(h);
+    if (!sink) return;
+    const entry = this.current!;
+    this.current = null;
+    if (c === null) this.noteText(entry, head);
+    else this.settle(entry, c);
   }
 
   /** Classifies the head; may raise `want` so that more of the body is collected first. */
@@ -95,11 +139,34 @@ export class LayerEntryCollector {
     const entry = this.current!;
     const head = this.scratch.subarray(0, this.filled);
     if (!isCandidate(head)) {
-      if (head[0] === 0x23 && head[1] === 0x21) entry.shebang = firstLine(head);
+      this.noteText(entry, head);
       this.current = null;
       return;
     }
     const c = classify(head, entry.size);
+    if (c.status === 'need-more' && !atEnd && c.bytes > this.filled && c.bytes <= Math.min(MAX_HEAD_BYTES, entry.size)) {
+      this.grow(c.bytes);
+      this.want = c.bytes;
+      return; // keep collecting; decide again when `want` bytes are in
+    }
+    if (c.status === 'binary' && (c.wants?.length ?? 0) > 0 && !atEnd) {
+      this.completion = new ElfCompletion(head, entry.size, c);
+      return; // current stays set: onEnd settles it
+    }
+    this.settle(entry, c);
+    this.current = null;
+  }
+
+  /** A script's first line, or a loader configuration file's text. */
+  private noteText(entry: LayerEntry, head: Buffer): void {
+    if (head[0] === 0x23 && head[1] === 0x21) entry.shebang = firstLine(head);
+    if (isLoaderConfig(entry.path, entry.size) && head.length === entry.size && this.texts < TEXTS_PER_LAYER) {
+      entry.text = head.toString('utf8');
+      this.texts++;
+    }
+  }
+
+  private settle(entry: LayerEntry, c: Classification): void {
     switch (c.status) {
       case 'binary':
         entry.facts = c.facts;
@@ -108,25 +175,20 @@ export class LayerEntryCollector {
         entry.unreadable = { format: c.format, reason: c.reason };
         break;
       case 'need-more':
-        if (!atEnd && c.bytes > this.filled && c.bytes <= Math.min(MAX_HEAD_BYTES, entry.size)) {
-          this.grow(c.bytes);
-          return; // keep collecting; decide again when `want` bytes are in
-        }
-        entry.unreadable = { format: 'elf', reason: `headers extend past the first ${this.filled} bytes` };
+        entry.unreadable = { format: 'elf', reason: `headers extend past the first ${MAX_HEAD_BYTES} bytes` };
         break;
       case 'not-binary':
         break;
     }
-    this.current = null;
   }
 
+  /** Makes room for the first `bytes` bytes of the current file in the scratch buffer. */
   private grow(bytes: number): void {
     if (this.scratch.length < bytes) {
       const bigger = Buffer.allocUnsafe(Math.max(bytes, this.scratch.length * 2));
       this.scratch.copy(bigger, 0, 0, this.filled);
       this.scratch = bigger;
     }
-    this.want = bytes;
   }
 
   finish(bytesRead: number): LayerIndex {

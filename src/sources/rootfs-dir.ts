@@ -1,12 +1,15 @@
 // A root filesystem directory as one layer: every regular file's head is read (never written
-// anywhere), symlinks keep their text, and nothing outside the directory is followed.
+// anywhere), an ELF file's wanted ranges are read at their offsets, symlinks keep their text, and
+// nothing outside the directory is followed.
 
-import { lstat, open, opendir, readlink } from 'node:fs/promises';
+import { lstat, open, opendir, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HEAD_BYTES, LayerEntryCollector } from '../layers/layer-entries.js';
+import { completeAtOffsets } from '../layers/elf-completion.js';
+import { HEAD_BYTES, LayerEntryCollector, MAX_HEAD_BYTES, TEXT_MAX, isLoaderConfig } from '../layers/layer-entries.js';
 import { asReadError } from '../layers/layer-scanner.js';
 import type { TarHeader } from '../layers/tar-reader.js';
-import type { LayerIndex } from '../model.js';
+import type { Classification, LayerIndex } from '../model.js';
+import { classify, isCandidate } from '../native.js';
 
 /** Heads read at once: enough to hide file-open latency without hoarding descriptors. */
 const CONCURRENCY = 16;
@@ -14,7 +17,7 @@ const CONCURRENCY = 16;
 export async function scanRootfsDir(dir: string, where: string): Promise<LayerIndex> {
   const collector = new LayerEntryCollector(null);
   const pending: Promise<void>[] = [];
-  const heads = new Map<string, Buffer>();
+  const heads = new Map<string, { head: Buffer; c: Classification | null }>();
 
   // Walk first (cheap), read heads concurrently, then feed the collector in walk order so the
   // result does not depend on I/O timing.
@@ -41,7 +44,7 @@ export async function scanRootfsDir(dir: string, where: string): Promise<LayerIn
     const worker = async () => {
       while (next < order.length) {
         const item = order[next++]!;
-        if (item.header.type === 'file' && item.header.size > 0) heads.set(item.abs, await readHead(item.abs, item.header.size));
+        if (item.header.type === 'file' && item.header.size > 0) heads.set(item.abs, await readFile(item.abs, item.header));
       }
     };
     for (let i = 0; i < CONCURRENCY; i++) pending.push(worker());
@@ -50,10 +53,9 @@ export async function scanRootfsDir(dir: string, where: string): Promise<LayerIn
     throw asReadError(e, where);
   }
   for (const { header: h, abs } of order) {
-    const sink = collector.onEntry(h);
-    const head = heads.get(abs);
-    if (sink && head) sink.data(head);
-    sink?.end();
+    const got = heads.get(abs);
+    if (got) collector.addFile(h, got.head, got.c);
+    else collector.onEntry(h)?.end();
   }
   return collector.finish(0);
 }
@@ -62,15 +64,28 @@ function header(name: string, type: TarHeader['type'], size: number, mode: numbe
   return { name, type, size, mode, linkname: '' };
 }
 
-/** The head the classifier may ask for; a larger read happens only when it asks (rare). */
-async function readHead(path: string, size: number): Promise<Buffer> {
+/** A file's head and, for candidates, its final classification (null: not a binary candidate). */
+async function readFile(path: string, h: TarHeader): Promise<{ head: Buffer; c: Classification | null }> {
   const fh = await open(path, 'r');
   try {
-    const want = Math.min(size, HEAD_BYTES * 4);
-    const buf = Buffer.allocUnsafe(want);
-    const { bytesRead } = await fh.read(buf, 0, want, 0);
-    return buf.subarray(0, bytesRead);
+    const size = h.size;
+    const first = isLoaderConfig(h.name.startsWith('/') ? h.name : `/${h.name}`, size) ? TEXT_MAX : HEAD_BYTES * 4;
+    let head = await readAt(fh, 0, Math.min(size, first));
+    if (!isCandidate(head)) return { head, c: null };
+    let c = classify(head, size);
+    while (c.status === 'need-more' && c.bytes > head.length && c.bytes <= Math.min(MAX_HEAD_BYTES, size)) {
+      head = await readAt(fh, 0, c.bytes);
+      c = classify(head, size);
+    }
+    if (c.status === 'binary' && (c.wants?.length ?? 0) > 0) c = await completeAtOffsets(head, size, c, (o, n) => readAt(fh, o, n));
+    return { head, c };
   } finally {
     await fh.close();
   }
+}
+
+async function readAt(fh: FileHandle, offset: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  const { bytesRead } = await fh.read(buf, 0, length, offset);
+  return buf.subarray(0, bytesRead);
 }

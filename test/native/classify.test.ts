@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import type { BinaryFacts } from '../../src/model.js';
-import { classify } from '../../src/native.js';
-import { FIXTURES, classifyFile, expectedFixtures, type Expected } from './fixtures.js';
+import { classify, inspect } from '../../src/native.js';
+import { FIXTURES, classifyFile, expectedFixtures } from './fixtures.js';
 
 const fixtures = expectedFixtures();
 
@@ -18,7 +18,10 @@ function fixture(file: string): Buffer {
 /** Every BinaryFacts field the addon must fill, with its JS type. */
 function expectComplete(f: BinaryFacts): void {
   expect(Object.keys(f).sort()).toEqual(
-    ['bits', 'cpu', 'eabi', 'endian', 'flags', 'floatAbi', 'format', 'interpreter', 'kind', 'machine', 'osabi', 'platform', 'slices'].sort(),
+    [
+      'bits', 'cpu', 'eabi', 'endian', 'flags', 'floatAbi', 'format', 'interpreter', 'kind', 'machine', 'osabi', 'platform', 'slices',
+      ...(f.format === 'elf' ? ['armArch', 'isaLevel', 'loadAlign', 'needed', 'rpath', 'runpath', 'soname'] : []),
+    ].sort(),
   );
   expect(['elf', 'macho', 'pe']).toContain(f.format);
   expect([32, 64]).toContain(f.bits);
@@ -28,22 +31,6 @@ function expectComplete(f: BinaryFacts): void {
   for (const n of [f.machine, f.osabi, f.flags]) expect(Number.isInteger(n) && n >= 0).toBe(true);
   expect(Array.isArray(f.slices)).toBe(true);
   for (const s of f.slices) expectComplete(s);
-}
-
-/**
- * The head-only answer for 32-bit ARM may be less specific than expected.json, which also read
- * `.ARM.attributes`: a float ABI only the attributes know comes back "unknown" (platform
- * "linux/arm"), and v6 vs v7 (Tag_CPU_arch) is not told apart — hard-float reads as arm/v7.
- */
-function expectArm(f: BinaryFacts, e: Expected): void {
-  expect(f.eabi).toBe(5);
-  if (f.floatAbi === 'unknown') {
-    expect(f.platform).toBe('linux/arm');
-    return;
-  }
-  expect(f.floatAbi).toBe(e.floatAbi);
-  expect(f.platform).toBe(f.floatAbi === 'hard' ? 'linux/arm/v7' : 'linux/arm/v5');
-  if (e.armArch !== 6) expect(f.platform).toBe(e.platform);
 }
 
 describe('classify() on every fixture', () => {
@@ -69,22 +56,46 @@ describe('classify() on every fixture', () => {
     // A fat file's kind needs its slices' headers, which lie past a 4 KiB head here.
     if (f.slices.length > 0) expect([e.kind, 'other']).toContain(f.kind);
     else expect(f.kind).toBe(e.kind);
-    if (e.format === 'elf' && e.machine === 40) {
-      expectArm(f, e);
-    } else {
-      expect(f.platform).toBe(e.platform);
-      expect(f.floatAbi).toBe(e.floatAbi);
-      expect(f.eabi).toBeNull();
+    // With the wanted ranges served, every fact agrees with readelf, ARM variants included.
+    expect(f.platform).toBe(e.platform);
+    expect(f.floatAbi).toBe(e.floatAbi);
+    expect(f.eabi).toBe(e.format === 'elf' && e.machine === 40 ? 5 : null);
+    if (e.format === 'elf') {
+      expect(f.armArch).toBe(e.armArch ?? null);
+      // expected.json records ISA levels above the baseline only.
+      expect(f.isaLevel === 1 ? null : f.isaLevel).toBe(e.isaLevel ?? null);
+      expect(f.needed ?? []).toEqual(e.needed ?? []);
     }
   });
 });
 
 describe('classify() contract', () => {
-  it('asks for exactly the program headers, then exactly the interpreter path', () => {
-    const { result, asked } = classifyFile(`${FIXTURES}amd64/hello`, 64);
+  it('asks for exactly the program headers, then wants exactly the interpreter path among its ranges', () => {
+    const { result, asked, served } = classifyFile(`${FIXTURES}amd64/hello`, 64);
     // 13 program headers of 56 bytes at 64; PT_INTERP at 0x318, 28 bytes (readelf -l).
-    expect(asked).toEqual([64 + 13 * 56, 0x318 + 28]);
+    expect(asked).toEqual([64 + 13 * 56]);
+    expect(served[0]).toEqual({ offset: 0x318, length: 28 });
     expect(result.status === 'binary' && result.facts.interpreter).toBe('/lib64/ld-linux-x86-64.so.2');
+  });
+
+  it('answers from the head with what the program headers tell, and wants the rest', () => {
+    const file = fixture('amd64/hello');
+    const r = classify(file.subarray(0, 792), file.length);
+    expect(r.status).toBe('binary');
+    if (r.status !== 'binary') return;
+    expect(r.facts).toMatchObject({ kind: 'executable', interpreter: null, needed: null, loadAlign: 4096 });
+    expect(r.wants?.[0]).toEqual({ offset: 0x318, length: 28 });
+    for (const w of r.wants ?? []) expect(w.offset + w.length).toBeLessThanOrEqual(file.length);
+    const done = inspect(file.subarray(0, 792), file.length, (r.wants ?? []).map((w) => ({ offset: w.offset, bytes: file.subarray(w.offset, w.offset + w.length) })));
+    expect(done.status === 'binary' && done.facts.interpreter).toBe('/lib64/ld-linux-x86-64.so.2');
+  });
+
+  it('throws a TypeError for malformed pieces', () => {
+    const file = fixture('amd64/hello');
+    expect(() => inspect(file, file.length, 'x' as unknown as [])).toThrow(/pieces must be an array/);
+    expect(() => inspect(file, file.length, [{ offset: -1, bytes: file }])).toThrow(TypeError);
+    expect(() => inspect(file, file.length, [{ offset: 0, bytes: 'x' as unknown as Uint8Array }])).toThrow(/must be a Uint8Array/);
+    expect(() => inspect(file, file.length, [1 as unknown as { offset: number; bytes: Uint8Array }])).toThrow(TypeError);
   });
 
   it('calls a file shorter than its headers unreadable, with a reason', () => {
@@ -112,7 +123,7 @@ describe('classify() contract', () => {
 
   it('throws a TypeError for arguments of the wrong type', () => {
     expect(() => classify('x' as unknown as Uint8Array, 1)).toThrow(TypeError);
-    expect(() => classify(new Uint16Array(4) as unknown as Uint8Array, 8)).toThrow(/head must be a Uint8Array/);
+    expect(() => classify(new Uint16Array(4) as unknown as Uint8Array, 8)).toThrow(/must be a Uint8Array/);
     expect(() => classify(new Uint8Array(4), -1)).toThrow(/fileSize must be a non-negative number/);
     expect(() => classify(new Uint8Array(4), Number.NaN)).toThrow(TypeError);
   });

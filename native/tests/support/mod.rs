@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use elfscan_native::{classify, Classification};
+use elfscan_native::{classify, inspect, Classification, Piece, Want};
 
 /// The head size the pipeline reads first.
 pub const HEAD: usize = 4096;
@@ -201,9 +201,10 @@ pub fn fixtures() -> Vec<Fixture> {
 }
 
 /// What the pipeline does: classify the first `first` bytes, and while the answer is
-/// "need more", hand over exactly that many. Returns the answer and the sizes asked for, and
-/// checks the contract on the way: every request is larger than what was given and inside the
-/// file, and the loop ends.
+/// "need more", hand over exactly that many; then, while the answer wants ranges, hand those over
+/// as pieces (read at their offsets, as for a root filesystem directory). Returns the answer and
+/// the sizes asked for, and checks the contract on the way: every request is larger than what was
+/// given and inside the file, every want inside the file and new, and both loops end.
 pub fn classify_with_more(file: &[u8], first: usize) -> (Classification, Vec<u64>) {
     let size = file.len() as u64;
     let mut given = first.min(file.len());
@@ -217,9 +218,42 @@ pub fn classify_with_more(file: &[u8], first: usize) -> (Classification, Vec<u64
                 asked.push(n);
                 given = n as usize;
             }
+            Classification::Binary(_) => break,
             done => return (done, asked),
         }
     }
+    (complete(file, &file[..given], |_| true).0, asked)
+}
+
+/// The wants loop: `serve` says whether a wanted range can be had (the streaming side's caps);
+/// ranges that can are read from `file`. Returns the final answer and every range served.
+pub fn complete(file: &[u8], head: &[u8], mut serve: impl FnMut(&Want) -> bool) -> (Classification, Vec<Want>) {
+    let size = file.len() as u64;
+    let mut held: Vec<Want> = Vec::new();
+    let mut refused: Vec<Want> = Vec::new();
+    for round in 0.. {
+        let pieces: Vec<Piece<'_>> = held
+            .iter()
+            .map(|w| Piece { offset: w.offset, bytes: &file[w.offset as usize..(w.offset + w.length) as usize] })
+            .collect();
+        let i = inspect(head, &pieces, size);
+        let new: Vec<Want> = i.wants.iter().copied().filter(|w| !held.contains(w) && !refused.contains(w)).collect();
+        for w in &i.wants {
+            assert!(w.length > 0 && w.offset + w.length <= size, "want {w:?} outside a {size}-byte file");
+        }
+        if new.is_empty() {
+            return (i.classification, held);
+        }
+        assert!(round < 8, "wants loop does not end: {new:?}");
+        for w in new {
+            if serve(&w) {
+                held.push(w);
+            } else {
+                refused.push(w);
+            }
+        }
+    }
+    unreachable!()
 }
 
 /// xorshift64*: small, seeded, the same sequence on every machine.
