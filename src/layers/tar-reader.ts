@@ -123,6 +123,9 @@ export class TarReader {
     if (this.ended) return;
     this.ended = true;
     if (this.state === S_DONE) return;
+    // The last body arrived whole and only its padding is missing (umoci insert writes layers so,
+    // and Go's reader — Docker, containerd — takes them): nothing of the archive is lost.
+    if (this.state === S_PAD) return;
     if (this.state === S_HEADER && this.pax === null && this.longName === null && this.longLink === null) {
       // At an entry boundary, or inside the trailing zero blocks: a short trailer is fine.
       let zero = true;

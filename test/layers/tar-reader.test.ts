@@ -358,11 +358,18 @@ describe('end of archive', () => {
     }
   });
 
-  it('reports truncation inside a header, a body or its padding', () => {
+  it('reports truncation inside a header or a body', () => {
     // a: header 0–512, body 512–612, padding 612–1024; b: header 1024–1536, body 1536–2048.
-    for (const cut of [300, 511, 513, 611, 612, 1023, 1100, 1535, 1536, 2047]) {
+    for (const cut of [300, 511, 513, 611, 1100, 1535, 1536, 2047]) {
       const r = readTarAllChunkings(full.subarray(0, cut));
       expect({ cut, error: r.error }).toEqual({ cut, error: 'test.tar: archive is truncated' });
+    }
+  });
+
+  it('accepts data that ends inside the padding after a whole body (umoci insert writes layers so)', () => {
+    for (const cut of [612, 1023]) {
+      const r = readTarAllChunkings(full.subarray(0, cut));
+      expect({ cut, error: r.error, names: names(r) }).toEqual({ cut, error: null, names: ['a'] });
     }
   });
 
