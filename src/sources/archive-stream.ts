@@ -153,6 +153,7 @@ export async function readArchive(input: AsyncIterable<Buffer>, where: string): 
     for await (const chunk of input) {
       bytes += chunk.length;
       decompressor.write(chunk);
+      if (decompressor.error) break; // the outer archive is bad: stop reading, end() says why
       if (decompressor.backlog > BACKLOG_LIMIT) await decompressor.drain();
       await archive.drain();
     }
