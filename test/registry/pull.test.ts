@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
 import type { Progress } from '../../src/sources/source.js';
+import { main } from '../../src/cli.js';
 import { runCli } from '../cli/run-cli.js';
 import { buildArchive, tempDir } from '../helpers/image-builder.js';
 import { startProxy, type Proxy } from './helpers/fault-proxy.js';
@@ -92,6 +93,29 @@ describe('a registry reference', () => {
     expect(last.layersTotal).toBe(3);
     expect(last.bytes).toBeGreaterThan(1000);
     expect(seen.map((p) => p.bytes)).toEqual([...seen.map((p) => p.bytes)].sort((a, b) => a - b));
+  });
+
+  it('shows progress on stderr only on a terminal, and not in CI, with --quiet or with --no-progress', async () => {
+    const run = async (args: string[], tty: boolean, extraEnv: NodeJS.ProcessEnv = {}) => {
+      let stderr = '';
+      let stdout = '';
+      const code = await main([`${registry.host}/team/multi:1`, ...args], {
+        stdout: { write: (s: string) => (stdout += s), isTTY: false },
+        stderr: { write: (s: string) => (stderr += s), isTTY: tty },
+        env: { ...env, ...extraEnv },
+      });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/arch-mismatch/);
+      return stderr;
+    };
+    const shown = await run([], true);
+    expect(shown).toMatch(/^\r\x1b\[Kelfscan: \d\/3 layers, \d+\.\d MB/);
+    expect(shown).toContain('elfscan: 3/3 layers');
+    expect(shown.endsWith('\r\x1b[K')).toBe(true); // erased before the report
+    expect(await run([], false)).toBe('');
+    expect(await run([], true, { CI: 'true' })).toBe('');
+    expect(await run(['--quiet'], true)).toBe('');
+    expect(await run(['--no-progress'], true)).toBe('');
   });
 
   it('a local path that exists wins over a reference of the same name', async () => {

@@ -49,7 +49,12 @@ export function parseChallenges(header: string | string[] | undefined): Challeng
       if (v[i] === '"') {
         for (i++; i < v.length && v[i] !== '"'; i++) value += v[i] === '\\' ? (v[++i] ?? '') : v[i];
         i++;
-      } else value = token();
+      } else {
+        // RFC 9110 wants a token here; be lenient with unquoted URLs, as Docker is
+        const start = i;
+        while (i < v.length && v[i] !== ',' && v[i] !== ' ' && v[i] !== '\t') i++;
+        value = v.slice(start, i);
+      }
       if (current) current.params[name.toLowerCase()] = value;
     }
   }

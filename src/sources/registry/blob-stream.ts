@@ -11,11 +11,20 @@ import { backoffMs, RETRY_POLICY, Retryable, sleep } from './retry.js';
 /** Progress this large since the last drop makes the next drop count as the first again. */
 const PROGRESS_RESETS_DROPS = 1 << 20;
 
-export async function* blobChunks(client: RegistryClient, digest: string, where: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+export async function* blobChunks(
+  client: RegistryClient,
+  digest: string,
+  where: string,
+  onBytes?: (n: number) => void,
+  /** Aborted when another layer of the scan failed: the scan is over, stop downloading. */
+  signal?: AbortSignal,
+): AsyncGenerator<Buffer> {
+  const cancelled = () => new ElfscanError(where, 'download cancelled because another layer failed');
   let offset = 0;
   let drops = 0;
   let offsetAtDrop = 0;
   for (;;) {
+    if (signal?.aborted) throw cancelled();
     const res = await client.openBlob(digest, offset);
     let skip = 0;
     if (offset > 0) {
@@ -28,6 +37,8 @@ export async function* blobChunks(client: RegistryClient, digest: string, where:
     }
     const length = Number(res.headers['content-length'] ?? NaN);
     let received = 0;
+    const onAbort = () => res.body.destroy(cancelled()); // a stalled body would never see the flag
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       for await (const raw of res.body as AsyncIterable<Buffer>) {
         received += raw.length;
@@ -38,6 +49,7 @@ export async function* blobChunks(client: RegistryClient, digest: string, where:
           chunk = chunk.subarray(n);
           if (chunk.length === 0) continue;
         }
+        if (signal?.aborted) throw cancelled();
         offset += chunk.length;
         onBytes?.(chunk.length);
         yield chunk;
@@ -52,6 +64,8 @@ export async function* blobChunks(client: RegistryClient, digest: string, where:
       offsetAtDrop = offset;
       if (++drops >= RETRY_POLICY.attempts) throw err.error;
       await sleep(backoffMs(drops - 1));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 }

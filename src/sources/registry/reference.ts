@@ -39,8 +39,9 @@ export function parseReference(input: string): Reference {
   const bad = (why: string) => new ElfscanError(where, `is not a valid image reference (${why})`);
   if (s === '') throw bad('it is empty');
   if (HEX64.test(s)) throw bad('a 64-character hex string names an image ID, not a repository');
-  let [domain, rest] = splitDomain(s);
-  if (rest.toLowerCase() !== rest) throw bad('the repository name must be lowercase');
+  const [domain, rest] = splitDomain(s);
+  const repoPart = rest.split(':')[0]!; // as Docker checks it: the tag may hold capitals
+  if (repoPart.toLowerCase() !== repoPart) throw bad('the repository name must be lowercase');
   if (!DOMAIN_ONLY.test(domain)) throw bad(`"${domain}" is not a registry host`);
   const m = REFERENCE.exec(`${domain}/${rest}`);
   if (!m) throw bad('expected [registry/]repository[:tag][@digest]');

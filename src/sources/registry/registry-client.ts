@@ -181,6 +181,8 @@ export class RegistryClient {
         // an error body that is not the registry's JSON: the status alone says enough
       }
     } else res.body.resume();
+    if (res.url.host !== this.ref.host)
+      return new ElfscanError(this.where, `${what} was redirected to ${res.url.host}, which answered HTTP ${res.status}`);
     const repo = `${this.ref.repository} on ${this.ref.domain}`;
     if (res.status === 404 && code === 'NAME_UNKNOWN') return new ElfscanError(this.where, `repository ${repo} not found`);
     if (res.status === 404 && what.startsWith('tag ')) {

@@ -79,6 +79,7 @@ function registryStore(client: RegistryClient, where: string, progress: Tracker)
     if (!d) throw new ElfscanError(where, `${path} does not name a blob by digest`);
     return d;
   };
+  const failed = new AbortController();
   return {
     where,
     // A missing blob shows up as a 404 when it is fetched; asking first would double the requests.
@@ -87,9 +88,14 @@ function registryStore(client: RegistryClient, where: string, progress: Tracker)
     async layer(path, digest, verify) {
       const d = digestFor(path);
       const layerWhere = `${where}: layer ${d}`;
-      const layer = await scanLayerStream(blobChunks(client, d, layerWhere, progress.addBytes), digest, layerWhere, verify);
-      progress.layerDone();
-      return layer;
+      try {
+        const layer = await scanLayerStream(blobChunks(client, d, layerWhere, progress.addBytes, failed.signal), digest, layerWhere, verify);
+        progress.layerDone();
+        return layer;
+      } catch (e) {
+        failed.abort(); // the scan ends with this error: the other layers' downloads stop too
+        throw e;
+      }
     },
   };
 }

@@ -34,7 +34,8 @@ export function retryAfterMs(value: string | string[] | undefined, now: number =
   const v = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!v) return null;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
-  const at = Date.parse(v);
+  if (!/^[A-Za-z]{3}/.test(v)) return null; // every HTTP-date form starts with the day's name
+  const at = Date.parse(/GMT$/i.test(v) ? v : `${v} GMT`); // asctime form carries no zone but means GMT
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now);
 }

@@ -13,6 +13,8 @@ export interface LoggedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface ForwardOptions {
@@ -71,7 +73,7 @@ export async function startProxy(target: string, tls?: { keyPath: string; certPa
     },
   };
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
-    proxy.log.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers });
+    proxy.log.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, at: Date.now() });
     for (const rule of proxy.rules) if (await rule(req, res, proxy)) return;
     proxy.forward(req, res);
   };

@@ -1,0 +1,60 @@
+// The same two-platform image scanned from the local registry and from the equivalent
+// docker-save tarball (Docker ≥ 25 layout) gives the same report; the wall times of both are
+// printed for docs/registry.md (they are measured, not asserted: timing belongs to no test).
+
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scan } from '../../src/index.js';
+import { writeArchive, tempDir, type FileSpec, type ImageSpec } from '../helpers/image-builder.js';
+import { push, summary } from './helpers/images.js';
+import { startRegistry, type Registry } from './helpers/registry-server.js';
+
+function bigImage(platform: 'linux/arm64' | 'linux/amd64'): ImageSpec {
+  const arch = platform === 'linux/arm64' ? 'arm64' : 'amd64';
+  const other = arch === 'arm64' ? 'amd64' : 'arm64';
+  const text: FileSpec[] = Array.from({ length: 3000 }, (_, i) => ({ path: `/usr/share/doc/pkg${i % 100}/file${i}.txt`, body: `line ${i}\n`.repeat(200) }));
+  const bins: FileSpec[] = Array.from({ length: 40 }, (_, i) => ({ path: `/usr/lib/lib${i}.so`, fixture: `${arch}/libhello.so` }));
+  const blobs: FileSpec[] = Array.from({ length: 4 }, (_, i) => ({ path: `/opt/data/blob${i}.bin`, body: randomBytes(3 << 20) }));
+  return {
+    platform,
+    layers: [text, [...bins, { path: '/usr/bin/hello', fixture: `${arch}/hello` }], blobs, [{ path: '/app/addon.node', fixture: `${other}/libhello.so` }]],
+  };
+}
+
+const RUNS = 3;
+let registry: Registry;
+let tarball: string;
+const specs = [bigImage('linux/arm64'), bigImage('linux/amd64')];
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  await push(specs, `${registry.host}/bench/multi:1`);
+  tarball = writeArchive(specs, 'docker-25', { layerCompression: 'gzip' });
+});
+
+async function median(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+}
+
+describe('registry vs docker-save tarball', () => {
+  it('report the same for the same two-platform image (and print the time each takes)', async () => {
+    const env = { DOCKER_CONFIG: tempDir() };
+    const fromRegistry = await scan(`${registry.host}/bench/multi:1`, { env });
+    const fromTarball = await scan(tarball);
+    expect(summary(fromRegistry)).toEqual(summary(fromTarball));
+    expect(summary(fromRegistry).map((i) => i.findings.length)).toEqual([1, 1]);
+    const bytes = fromRegistry.images.reduce((s, i) => s + i.stats.bytesRead, 0);
+    const reg = await median(() => scan(`${registry.host}/bench/multi:1`, { env }));
+    const tar = await median(() => scan(tarball));
+    console.log(
+      `timing: 2 platforms × 4 layers, ${(bytes / 1e6).toFixed(1)} MB of layers, ${fromRegistry.images[0]!.stats.files} files per image; ` +
+        `median of ${RUNS}: registry ${reg.toFixed(0)} ms, docker-save tarball ${tar.toFixed(0)} ms`,
+    );
+  });
+});
