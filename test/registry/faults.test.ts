@@ -163,6 +163,17 @@ describe('digests', () => {
     expectFailed(await runCli([`${proxy.host}/team/raw:1`], { env }), new RegExp(`manifest ${raw.digest} does not match its digest`));
   });
 
+  it('an index naming a digest that is not one is refused before the digest becomes a URL', async () => {
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: 'sha256:../../../../v2/team/api/manifests/1', size: 10, platform: { os: 'linux', architecture: 'arm64' } }],
+    });
+    proxy.rules.push((req, res) => Boolean(matchPath(req, 'manifests', '1')) && answer(res, 200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }, req.method === 'HEAD' ? '' : index));
+    expectFailed(await runCli([`${proxy.host}/team/api:1`], { env }), /team\/api:1: index sha256:[a-f0-9]{64} names an invalid digest "sha256:\.\.\/\.\.\/\.\.\/\.\.\/v2\/team\/api\/manifests\/1"\n$/);
+    expect(proxy.log.map((l) => l.path)).toEqual(['/v2/', '/v2/team/api/manifests/1', '/v2/team/api/manifests/1']);
+  });
+
   it('a manifest of an unknown media type', async () => {
     const schema1 = JSON.stringify({ schemaVersion: 1, name: 'team/api', tag: '1', fsLayers: [], history: [] });
     proxy.rules.push((req, res) => Boolean(matchPath(req, 'manifests', '1')) && answer(res, 200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }, req.method === 'HEAD' ? '' : schema1));

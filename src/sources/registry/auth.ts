@@ -123,7 +123,7 @@ export class RegistryAuth {
   /** The error for a request still refused after authenticating. */
   denied(status: number): ElfscanError {
     return this.usedCredentials
-      ? new ElfscanError(this.where, `access denied (HTTP ${status}): ${this.domain} refused the credentials from the Docker config`)
+      ? new ElfscanError(this.where, `access denied (HTTP ${status}): ${this.domain} refused the credentials from the Docker config, or they may not pull this repository`)
       : new ElfscanError(this.where, `access denied (HTTP ${status}): the repository does not exist or needs credentials; log in with docker login ${this.domain}`);
   }
 

@@ -3,7 +3,7 @@
 // BlobStore whose layers stream from the registry straight into the layer scanner.
 
 import { ElfscanError } from '../../errors.js';
-import { scanLayerStream } from '../../layers/layer-scanner.js';
+import { isValidDigest, scanLayerStream } from '../../layers/layer-scanner.js';
 import { mapLimit } from '../../map-limit.js';
 import { parsePlatform, platformMatches, type Platform } from '../../platform.js';
 import { digestOfPath, isObject, parseJson } from '../blob-json.js';
@@ -44,6 +44,9 @@ export async function openRegistry(source: string, options: RegistrySourceOption
   if (kind !== 'index') throw unknownKind(where, kind);
 
   const children = asDescriptors(doc, where, `index ${top.digest}`).filter((d) => !isAttestation(d));
+  // Checked before a digest becomes part of a URL ("sha256:../../x" would walk the API's paths).
+  const bad = children.find((d) => !isValidDigest(d.digest));
+  if (bad) throw new ElfscanError(where, `index ${top.digest} names an invalid digest "${bad.digest.slice(0, 80)}"`);
   if (children.length === 0) throw new ElfscanError(where, 'the image index holds no image manifest');
   const wanted: Platform[] | null = options.platforms?.map(parsePlatform) ?? null;
   const fetched = children.filter((d) => {
