@@ -2,7 +2,7 @@
 // other, run the rules, and assemble the report of spec §8.
 
 import { ElfscanError } from './errors.js';
-import type { BinaryRecord, Finding, ImageReport, Report } from './model.js';
+import type { BinaryRecord, Finding, ImageReport, LayerIndex, Report } from './model.js';
 import { FileTree } from './overlay/file-tree.js';
 import { formatPlatform, parsePlatform, platformMatches, type Platform } from './platform.js';
 import { runRules } from './rules/index.js';
@@ -79,7 +79,7 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
   const tree = new FileTree();
   layers.forEach((layer, n) => tree.applyLayer(layer, n));
   const layerDigest = (n: number) => image.layerDigests[n] ?? null;
-  const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest }, options.ignore ?? []);
+  const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest, text: keptTexts(tree, layers) }, options.ignore ?? []);
   const binaries: BinaryRecord[] = [];
   let binaryCount = 0;
   for (const f of tree.files()) {
@@ -111,6 +111,20 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
     stats: { layers: layers.length, files: tree.fileCount, binaries: binaryCount, bytesRead: layers.reduce((s, l) => s + l.bytesRead, 0) },
     findings: sortFindings(findings),
     ...(options.all ? { binaries } : {}),
+  };
+}
+
+/** The loader configuration texts layer-entries kept, as the final filesystem shows them. */
+function keptTexts(tree: FileTree, layers: LayerIndex[]): (path: string) => string | undefined {
+  const texts = new Map<string, { layer: number; text: string }>();
+  layers.forEach((l, n) => {
+    for (const e of l.entries) if (e.text !== undefined) texts.set(e.path, { layer: n, text: e.text });
+  });
+  return (path) => {
+    const f = tree.resolve(path);
+    const t = f ? texts.get(f.path) : undefined;
+    // The file must still be the one that layer wrote (not replaced or deleted since).
+    return t && f && f.type === 'file' && f.layer === t.layer ? t.text : undefined;
   };
 }
 

@@ -17,7 +17,7 @@ const SHEBANG_MAX = 256;
 /** Loader configuration kept as text: files this small, at most this many per layer. */
 export const TEXT_MAX = 16 * 1024;
 const TEXTS_PER_LAYER = 256;
-const LOADER_CONFIG = /^\/etc\/ld\.so\.conf(\.d\/[^/]+\.conf)?$/;
+const LOADER_CONFIG = /^\/etc\/(ld\.so\.conf(\.d\/[^/]+\.conf)?|ld-musl-[a-z0-9_]+\.path)$/;
 
 /** Whether a file's whole text is worth keeping: /etc/ld.so.conf and its usual includes. */
 export function isLoaderConfig(path: string, size: number): boolean {

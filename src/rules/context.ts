@@ -13,6 +13,8 @@ export interface RuleContext {
   expected: Platform | null;
   /** Digest of layer number n as the manifest names it, or null. */
   layerDigest(n: number): string | null;
+  /** The kept text of a small loader configuration file in the final filesystem (see layer-entries.ts). */
+  text?: (path: string) => string | undefined;
 }
 
 export type Rule = (ctx: RuleContext) => Finding[];

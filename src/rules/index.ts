@@ -3,10 +3,15 @@
 import type { Finding } from '../model.js';
 import { binaryPlatform } from './binary-platform.js';
 import type { Rule, RuleContext } from './context.js';
+import { entrypoint } from './entrypoint.js';
 import { applyIgnores } from './ignore.js';
+import { mislabeledImage } from './mislabeled-image.js';
+import { missingInterpreter } from './missing-interpreter.js';
+import { missingLibrary } from './missing-library.js';
+import { pageSize } from './page-size.js';
 import { platformMismatch } from './platform-mismatch.js';
 
-export const RULES: Rule[] = [platformMismatch, binaryPlatform];
+export const RULES: Rule[] = [platformMismatch, mislabeledImage, binaryPlatform, missingInterpreter, missingLibrary, pageSize, entrypoint];
 
 export function runRules(ctx: RuleContext, ignore: string[]): Finding[] {
   return applyIgnores(RULES.flatMap((rule) => rule(ctx)), ignore);

@@ -6,11 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { buildArchive, chunks, tempDir, writeArchive, type FileSpec, type ImageSpec } from '../helpers/image-builder.js';
 import { runCli } from './run-cli.js';
 
-const clean: ImageSpec = { platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }]] };
+// A loader and a C library (arm64 stand-ins), so that the clean image is clean for the loader rules too.
+const libc: FileSpec[] = [
+  { path: '/lib/ld-linux-aarch64.so.1', fixture: 'arm64/libhello.so' },
+  { path: '/lib/libc.so.6', fixture: 'arm64/libhello.so' },
+];
+const clean: ImageSpec = { platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }, ...libc]] };
 const broken: ImageSpec = {
   platform: 'linux/arm64',
   ref: 'app:1',
-  layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }, { path: '/app/x.node', fixture: 'amd64/libhello.so' }]],
+  layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }, { path: '/app/x.node', fixture: 'amd64/libhello.so' }, ...libc]],
 };
 const warningOnly: ImageSpec = { platform: 'linux/amd64', layers: [[{ path: '/usr/lib32/x.so', fixture: 'i386/libhello.so' }]] };
 
@@ -47,7 +52,7 @@ describe('--format json (spec §8)', () => {
     const img = report.images[0];
     expect(Object.keys(img)).toEqual(['ref', 'manifestDigest', 'platform', 'stats', 'findings']);
     expect(img.ref).toBe('app:1');
-    expect(img.stats).toEqual({ layers: 1, files: 2, binaries: 2, bytesRead: expect.any(Number) });
+    expect(img.stats).toEqual({ layers: 1, files: 4, binaries: 4, bytesRead: expect.any(Number) });
     expect(img.stats.bytesRead).toBeGreaterThan(0);
     expect(img.findings).toEqual([
       {
@@ -68,6 +73,8 @@ describe('--format json (spec §8)', () => {
     expect(bins.map((b: { path: string; platform: string; kind: string }) => [b.path, b.platform, b.kind])).toEqual([
       ['/app/x.node', 'linux/amd64', 'shared-library'],
       ['/bin/hello', 'linux/arm64', 'executable'],
+      ['/lib/ld-linux-aarch64.so.1', 'linux/arm64', 'shared-library'],
+      ['/lib/libc.so.6', 'linux/arm64', 'shared-library'],
     ]);
     expect(bins[1].interpreter).toBe('/lib/ld-linux-aarch64.so.1');
   });
@@ -101,10 +108,10 @@ describe('output destinations', () => {
 describe('human output', () => {
   it('names the image, each finding and a summary line', async () => {
     const r = await runCli([writeArchive(broken, 'docker-25')]);
-    expect(r.stdout).toMatch(/^app:1 \(linux\/arm64\)\s+1 layer, 2 files, 2 binaries\n/);
+    expect(r.stdout).toMatch(/^app:1 \(linux\/arm64\)\s+1 layer, 4 files, 4 binaries\n/);
     expect(r.stdout).toContain('error   arch-mismatch: /app/x.node\n');
     expect(r.stdout).toContain('x86-64 shared library in a linux/arm64 image');
-    expect(r.stdout).toMatch(/\n1 image, 2 files, 2 binaries: 1 error, 0 warnings, 0 infos \(\d+\.\d s\)\n$/);
+    expect(r.stdout).toMatch(/\n1 image, 4 files, 4 binaries: 1 error, 0 warnings, 0 infos \(\d+\.\d s\)\n$/);
   });
   it('folds a long run of the same finding in one directory into a count', async () => {
     const files: FileSpec[] = Array.from({ length: 12 }, (_, i) => ({ path: `/usr/lib/x86_64-linux-gnu/lib${String(i).padStart(2, '0')}.so`, fixture: 'amd64/libhello.so' }));

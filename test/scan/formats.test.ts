@@ -22,7 +22,8 @@ function summary(report: Awaited<ReturnType<typeof scan>>) {
   return report.images.map((i) => ({
     platform: i.platform,
     stats: { layers: i.stats.layers, files: i.stats.files, binaries: i.stats.binaries },
-    findings: i.findings.map((f) => [f.severity, f.rule, f.path, f.found, f.expected]),
+    // The image has no C library: the loader rules' findings (tested in test/rules) are left out.
+    findings: i.findings.filter((f) => f.rule !== 'missing-interpreter' && f.rule !== 'missing-library').map((f) => [f.severity, f.rule, f.path, f.found, f.expected]),
   }));
 }
 

@@ -1,0 +1,103 @@
+// missing-library (spec §5): every DT_NEEDED name of a binary built for the image's platform,
+// looked up the way the loader would (loader-path.ts). It is the only rule that catches shared
+// objects built against the wrong C library — a glibc-built .node in Alpine, a musl-built one in
+// Debian — since they have no PT_INTERP. Missing C libraries and loaders are errors (nothing
+// loads); other libraries warnings (a plugin's host may supply them). Unknown needs are skipped.
+
+import type { BinaryFacts, FinalFile, Finding } from '../model.js';
+import { describeFacts, formatPlatform, judge } from '../platform.js';
+import { byDesignReason } from './by-design.js';
+import type { RuleContext } from './context.js';
+import { configEnv, imageLibc } from './image-facts.js';
+import { compatible, loaderConfig, searchPath, type LoaderConfig } from './loader-path.js';
+import { npmPlatformPackage } from './npm-platform.js';
+
+/** The C library and loader names: nothing at all runs without them. */
+const C_LIBRARY = /^(libc\.so(\.\d+)?|libc\.musl-[a-z0-9_]+\.so\.1|ld-linux[a-z0-9_.-]*\.so\.\d+|ld-musl-[a-z0-9_]+\.so\.1|ld64\.so\.[12]|ld\.so\.1)$/;
+
+export function missingLibrary(ctx: RuleContext): Finding[] {
+  const expected = ctx.expected;
+  if (!expected) return [];
+  const libc = imageLibc(ctx.tree);
+  let cfg: LoaderConfig | undefined;
+  const findings: Finding[] = [];
+  for (const file of ctx.tree.files()) {
+    const facts = file.facts;
+    if (!facts || facts.format !== 'elf' || !facts.needed?.length) continue;
+    if (facts.kind !== 'executable' && facts.kind !== 'shared-library') continue;
+    if (judge(facts, expected).kind !== 'match' || byDesignReason(file, facts, { tree: ctx.tree, expected })) continue;
+    cfg ??= loaderConfig(ctx.tree, ctx.text ?? (() => undefined), configEnv(ctx.config, 'LD_LIBRARY_PATH'));
+    const musl = libc === 'musl' || /ld-musl-/.test(facts.interpreter ?? '');
+    const dirs = searchPath(file, facts, cfg, musl);
+    for (const name of facts.needed) {
+      const found = lookup(ctx, name, dirs, facts);
+      if (found === 'ok') continue;
+      const otherLibc = otherLibcVariant(ctx, file, libc);
+      const severe = C_LIBRARY.test(name);
+      if (otherLibc) {
+        findings.push(finding(file, facts, ctx, name, 'info', 'by-design', `needs ${name}: ${otherLibc}`));
+        continue;
+      }
+      const builtFor = /musl/.test(name) ? 'musl' : name === 'libc.so.6' || name.startsWith('ld-linux') ? 'glibc' : null;
+      const why =
+        found === 'foreign'
+          ? `${name} is there only for another CPU`
+          : builtFor && libc && builtFor !== libc
+            ? `${name} is not in the image: it was built against ${builtFor}, the image has ${libc}; build it inside an image with ${libc}`
+            : `${name} is found nowhere on the loader's search path`;
+      findings.push(finding(file, facts, ctx, name, severe ? 'error' : 'warning', 'missing-library', why));
+    }
+  }
+  return findings;
+}
+
+function finding(file: FinalFile, facts: BinaryFacts, ctx: RuleContext, name: string, severity: Finding['severity'], rule: Finding['rule'], why: string): Finding {
+  return {
+    severity,
+    rule,
+    path: file.path,
+    layer: ctx.layerDigest(file.layer),
+    found: name,
+    expected: ctx.expected ? formatPlatform(ctx.expected) : null,
+    message: `${describeFacts(facts)}: ${why}`,
+  };
+}
+
+/** 'ok' when a compatible file is found, 'foreign' when only files for another CPU are, else 'missing'. */
+function lookup(ctx: RuleContext, name: string, dirs: string[], facts: BinaryFacts): 'ok' | 'foreign' | 'missing' {
+  if (name.includes('/')) {
+    const f = ctx.tree.resolve(name);
+    return f && f.type === 'file' ? (compatible(f, facts) ? 'ok' : 'foreign') : 'missing';
+  }
+  let foreign = false;
+  for (const dir of dirs) {
+    const f = ctx.tree.resolve(`${dir === '/' ? '' : dir}/${name}`);
+    if (!f || f.type !== 'file') continue;
+    if (compatible(f, facts)) return 'ok';
+    foreign = true;
+  }
+  return foreign ? 'foreign' : 'missing';
+}
+
+/**
+ * Why a missing library is by design: the file is the other C library's variant of something
+ * that also ships this image's variant — prebuildify's node.napi.musl.node next to
+ * node.napi.glibc.node, or @rollup/rollup-linux-x64-musl next to -gnu (npm installs both where it
+ * cannot tell the libc apart). Node's loaders pick the right one.
+ */
+function otherLibcVariant(ctx: RuleContext, file: FinalFile, libc: 'glibc' | 'musl' | null): string | null {
+  if (!libc) return null;
+  const other = libc === 'glibc' ? 'musl' : 'glibc';
+  const dir = file.path.slice(0, file.path.lastIndexOf('/'));
+  const base = file.path.slice(dir.length + 1);
+  if (/\/prebuilds\/[^/]+$/.test(dir) && base.includes(other)) {
+    const sibling = `${dir}/${base.replace(other, libc)}`;
+    if (ctx.tree.resolve(sibling)) return `a ${other} prebuild; the ${libc} one (${sibling}) is there and node-gyp-build loads it`;
+  }
+  const pkg = npmPlatformPackage(file.path);
+  if (pkg && pkg.libc === other) {
+    const mine = pkg.spell(pkg.os, pkg.arch, libc);
+    if (ctx.tree.resolve(pkg.dir.replace(pkg.name, mine))) return `${pkg.name} is the ${other} build; ${mine} is there too and is the one loaded in a ${libc} image`;
+  }
+  return null;
+}
