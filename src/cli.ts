@@ -1,8 +1,11 @@
 // The command line of spec §6, a thin shell over scan(): parse options, scan, format, and turn
 // the outcome into an exit code. main() returns 0/1/2 and never exits the process itself.
 
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_CONFIG_FILE, loadConfig } from './config/load-config.js';
 import { ElfscanError, isElfscanError } from './errors.js';
 import type { Report } from './model.js';
 import { formatHuman } from './report/human.js';
@@ -17,6 +20,8 @@ export interface CliIo {
   stderr: { write(s: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   stdin?: AsyncIterable<Buffer>;
+  /** Where a default .elfscan.json is looked for (process.cwd() when absent). */
+  cwd?: string;
 }
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -33,6 +38,7 @@ function program(io: CliIo): Command {
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'none']).default('error'))
     .option('--ignore <glob>', 'accept findings on matching paths as by-design (repeatable)', repeat, [])
+    .option('--config <file>', `ignores, severities and required platforms (default ${DEFAULT_CONFIG_FILE} if present)`)
     .option('--all', 'also list every binary found')
     .option('--insecure-registry', 'allow plain HTTP and unverified TLS to the registry')
     .option('--quiet', 'print only findings')
@@ -49,6 +55,7 @@ interface Opts {
   output?: string;
   failOn: 'error' | 'warning' | 'none';
   ignore: string[];
+  config?: string;
   all?: boolean;
   insecureRegistry?: boolean;
   quiet?: boolean;
@@ -74,7 +81,10 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
   // Progress only for a person watching: a terminal, not CI, not --quiet/--no-progress.
   const progress = opts.progress && !opts.quiet && io.stderr.isTTY && !io.env.CI ? progressLine(io.stderr) : null;
   try {
+    const configPath = opts.config ?? defaultConfig(io.cwd ?? process.cwd());
+    const config = configPath ? loadConfig(configPath) : undefined;
     const report = await scanAll(sources, {
+      ...(config ? { config } : {}),
       ...(opts.platform ? { platforms: opts.platform } : {}),
       ...(opts.requirePlatforms ? { requirePlatforms: opts.requirePlatforms } : {}),
       ignore: opts.ignore,
@@ -103,6 +113,11 @@ export async function main(argv: string[], io: CliIo = process as unknown as Cli
 }
 
 const usageHint = "Run 'elfscan --help' for usage.";
+
+function defaultConfig(cwd: string): string | undefined {
+  const path = join(cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(path) ? path : undefined;
+}
 
 /** One self-overwriting stderr line, at most ten updates a second, erased before the report. */
 function progressLine(stderr: CliIo['stderr']): { update: (p: Progress) => void; clear: () => void } {

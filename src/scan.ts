@@ -1,6 +1,7 @@
 // The pipeline in one screen: open the source, pick the images, lay their layers over each
 // other, run the rules, and assemble the report of spec §8.
 
+import type { ElfscanConfig } from './config/load-config.js';
 import { ElfscanError } from './errors.js';
 import type { BinaryRecord, Finding, ImageReport, LayerIndex, Report } from './model.js';
 import { FileTree } from './overlay/file-tree.js';
@@ -20,6 +21,8 @@ export interface ScanOptions {
   ignore?: string[];
   /** --all: list every binary, not only findings. */
   all?: boolean;
+  /** A config file's settings (src/config/load-config.ts): accepted paths with reasons, severities, required platforms. */
+  config?: ElfscanConfig;
   /** The bytes of "-" (defaults to process.stdin). */
   stdin?: AsyncIterable<Buffer>;
   /** --insecure-registry: allow plain HTTP and unverified TLS to a registry. */
@@ -32,7 +35,7 @@ export interface ScanOptions {
 
 export async function scan(source: string, options: ScanOptions = {}): Promise<Report> {
   const wanted = options.platforms?.map(parsePlatform) ?? null;
-  const required = options.requirePlatforms?.map(parsePlatform) ?? [];
+  const required = [...(options.requirePlatforms ?? []), ...(options.config?.requirePlatforms ?? [])].map(parsePlatform);
   const opened = await openSource(source, {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     registry: {
@@ -79,7 +82,10 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
   const tree = new FileTree();
   layers.forEach((layer, n) => tree.applyLayer(layer, n));
   const layerDigest = (n: number) => image.layerDigests[n] ?? null;
-  const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest, text: keptTexts(tree, layers) }, options.ignore ?? []);
+  const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest, text: keptTexts(tree, layers) },
+    [...(options.ignore ?? []), ...(options.config?.ignore.map((i) => ({ pattern: i.path, reason: i.reason })) ?? [])],
+    options.config?.severity ?? {},
+  );
   const binaries: BinaryRecord[] = [];
   let binaryCount = 0;
   for (const f of tree.files()) {

@@ -4,7 +4,7 @@ import type { Finding } from '../model.js';
 import { binaryPlatform } from './binary-platform.js';
 import type { Rule, RuleContext } from './context.js';
 import { entrypoint } from './entrypoint.js';
-import { applyIgnores } from './ignore.js';
+import { applyIgnores, applySeverities, type Accept } from './ignore.js';
 import { mislabeledImage } from './mislabeled-image.js';
 import { missingInterpreter } from './missing-interpreter.js';
 import { missingLibrary } from './missing-library.js';
@@ -13,8 +13,8 @@ import { platformMismatch } from './platform-mismatch.js';
 
 export const RULES: Rule[] = [platformMismatch, mislabeledImage, binaryPlatform, missingInterpreter, missingLibrary, pageSize, entrypoint];
 
-export function runRules(ctx: RuleContext, ignore: string[]): Finding[] {
-  return applyIgnores(RULES.flatMap((rule) => rule(ctx)), ignore);
+export function runRules(ctx: RuleContext, ignore: (string | Accept)[], severity: Parameters<typeof applySeverities>[1] = {}): Finding[] {
+  return applySeverities(applyIgnores(RULES.flatMap((rule) => rule(ctx)), ignore), severity);
 }
 
 export type { RuleContext } from './context.js';
