@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/real-images.ts', 'test/setup/registry-tools.ts'],
+    globalSetup: ['test/setup/debian-tools.ts', 'test/setup/real-images.ts'],
     testTimeout: 60_000,
     hookTimeout: 600_000,
   },

@@ -9,7 +9,6 @@ import { TarReader } from '../../src/layers/tar-reader.js';
 import {
   buildTar,
   gzip,
-  hasZstdCli,
   patternBytes,
   zstd,
   zstdSkippable,
@@ -172,7 +171,7 @@ describe('zstd', () => {
     }
   });
 
-  it.skipIf(!hasZstdCli)('round-trips data compressed by the zstd CLI (levels 1, 3, 19, with checksum)', async () => {
+  it('round-trips data compressed by the zstd CLI (levels 1, 3, 19, with checksum)', async () => {
     for (const level of [1, 3, 19]) {
       const r = await decompress(zstd(plain, level), 777);
       expect(r.error).toBeNull();
@@ -266,7 +265,7 @@ describe('zstd', () => {
     expect(r.error).toBe('img.tar: layer sha256:abc: data is not valid zstd (unknown frame type at offset 10)');
   });
 
-  it.skipIf(!hasZstdCli)('rejects corrupt compressed data', async () => {
+  it('rejects corrupt compressed data', async () => {
     const z = Buffer.from(zstd(plain, 19));
     for (let i = 40; i < 400; i++) z[i] = (z[i]! * 13 + 7) & 0xff;
     const r = await decompress(z);

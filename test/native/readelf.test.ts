@@ -1,6 +1,6 @@
 // An independent opinion: GNU readelf (binutils-multiarch reads every machine) on each ELF
 // fixture and on a few full-size system binaries must agree with classify() on machine, class,
-// byte order, type and interpreter. Skipped where readelf is not installed.
+// byte order, type and interpreter. test/setup/debian-tools.ts installs it when missing.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,15 +8,6 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { FIXTURES, classifyFile, expectedFixtures } from './fixtures.js';
-
-function hasReadelf(): boolean {
-  try {
-    execFileSync('readelf', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** readelf's machine names (binutils elfcomm/readelf.c get_machine_name) → e_machine. */
 const MACHINES: Record<string, number> = {
@@ -77,7 +68,7 @@ const systemFiles = [
   '/usr/s390x-linux-gnu/lib/libm.so.6',
 ].filter((p) => existsSync(p));
 
-describe.skipIf(!hasReadelf())('classify() agrees with readelf -h -l', () => {
+describe('classify() agrees with readelf -h -l', () => {
   it.each([...elfFiles, ...systemFiles])('%s', (path) => {
     const want = readelf(path);
     const { result } = classifyFile(path);
