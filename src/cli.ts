@@ -63,7 +63,12 @@ interface Opts {
   color: boolean;
 }
 
-export async function main(argv: string[], io: CliIo = process as unknown as CliIo): Promise<number> {
+/** The real process as a CliIo (only the bin script and tests that want the real thing use it). */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const cmd = program(io);
   try {
     cmd.parse(argv, { from: 'user' });
