@@ -4,6 +4,7 @@
 # report, and write the step's outputs. Findings do not fail this step — action-gate.sh does that
 # after the SARIF upload; a scan that could not run (exit 2) fails it at once.
 set -uo pipefail
+set -f # no pathname expansion: a glob in an input is the input
 
 out() { printf '%s=%s\n' "$1" "$2" >>"${GITHUB_OUTPUT:-/dev/null}"; }
 fail() { printf '::error title=elfscan::%s\n' "$1"; exit 2; }

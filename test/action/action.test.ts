@@ -96,6 +96,15 @@ describe('action-run.sh: inputs become one elfscan command line', () => {
     expect(r.stdout).toContain("--ignore /opt/my\\ tools/\\*\\* --ignore \\*.wasm");
   });
 
+  it('passes globs in inputs through untouched, not expanded against the working directory', () => {
+    const runner = new FakeRunner();
+    runner.recordingStub('elfscan', ELFSCAN_STUB);
+    runner.run('action-run.sh', { INPUT_IMAGE: '*', INPUT_PLATFORM: '*', INPUT_IGNORE: '*', STUB_SARIF: sarifWith([], runner.dir) });
+    const args = runner.callsOf('elfscan')[0]!.args;
+    expect(args.slice(2, 7)).toEqual(['--no-progress', '--platform', '*', '--ignore', '*']);
+    expect(args.at(-1)).toBe('*');
+  });
+
   it('hands the temporary SARIF path on when upload-sarif is true and no sarif-file is given', () => {
     const runner = new FakeRunner();
     runner.recordingStub('elfscan', ELFSCAN_STUB);
