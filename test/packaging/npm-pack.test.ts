@@ -17,7 +17,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   bin: Record<string, string>;
   exports: Record<string, Record<string, string>>;
   dependencies: Record<string, string>;
-  napi: { binaryName: string; targets: string[] };
+  napi: { name: string; triples: { defaults: boolean; additional: string[] } };
 };
 
 interface Packed {
@@ -96,7 +96,7 @@ describe('the napi targets', () => {
   it('make one addon package per common platform, named as the loader names the addon file', () => {
     const dir = tempDir();
     cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-    execFileSync('npx', ['napi', 'create-npm-dirs', '--cwd', dir], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'napi'), ['create-npm-dir', '-t', '.'], { cwd: dir, stdio: 'ignore' });
     const made = readdirSync(join(dir, 'npm')).sort();
     expect(made).toEqual([...expectedTriples].sort());
     for (const triple of made) {
