@@ -38,6 +38,7 @@ export async function scan(source: string, options: ScanOptions = {}): Promise<R
   const required = [...(options.requirePlatforms ?? []), ...(options.config?.requirePlatforms ?? [])].map(parsePlatform);
   const opened = await openSource(source, {
     ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.env ? { env: options.env } : {}),
     registry: {
       insecure: Boolean(options.insecureRegistry),
       ...(options.env ? { env: options.env } : {}),

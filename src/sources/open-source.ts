@@ -1,5 +1,6 @@
 // Decides what a command-line source names — stdin, an OCI layout directory, a root filesystem
-// directory, an archive file, or (when no such path exists) a registry reference — and opens it
+// directory, an archive file, the Docker daemon (docker-daemon:IMAGE), or (when no such path
+// exists) a registry reference — and opens it
 // as image candidates. Archive files are told apart by their contents (after one streaming pass),
 // never by their names.
 
@@ -9,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
 import { readArchive } from './archive-stream.js';
+import { DAEMON_PREFIX, dockerSave } from './docker-daemon.js';
 import { dockerArchiveImages } from './docker-manifest.js';
 import { ociDirStore } from './oci-dir.js';
 import { ociLayoutImages } from './oci-index.js';
@@ -24,6 +26,8 @@ export interface OpenOptions {
   stdin?: AsyncIterable<Buffer>;
   /** How registry references are fetched (--insecure-registry, credentials' environment, progress). */
   registry?: RegistrySourceOptions;
+  /** Environment for child processes (docker); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function openSource(source: string, options: OpenOptions = {}): Promise<OpenedSource> {
@@ -31,6 +35,10 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
     const stdin = options.stdin ?? process.stdin;
     if (!options.stdin && process.stdin.isTTY) throw new ElfscanError('stdin', 'is a terminal; pipe an image into it (docker save IMAGE | elfscan -)');
     return openArchive(stdin, 'stdin');
+  }
+  if (source.startsWith(DAEMON_PREFIX)) {
+    const image = source.slice(DAEMON_PREFIX.length);
+    return openArchive(dockerSave(image, options.env ?? process.env), source);
   }
   let st;
   try {
