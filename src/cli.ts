@@ -42,6 +42,7 @@ function program(io: CliIo): Command {
     .option('--all', 'also list every binary found')
     .option('--insecure-registry', 'allow plain HTTP and unverified TLS to the registry')
     .option('--quiet', 'print only findings')
+    .option('--verbose', 'print how long each stage took, on stderr')
     .option('--no-progress', 'never show progress')
     .option('--no-color', 'never colour the output')
     .exitOverride()
@@ -58,6 +59,7 @@ interface Opts {
   config?: string;
   all?: boolean;
   insecureRegistry?: boolean;
+  verbose?: boolean;
   quiet?: boolean;
   progress: boolean;
   color: boolean;
@@ -98,6 +100,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       env: io.env,
       ...(io.stdin ? { stdin: io.stdin } : {}),
       ...(progress ? { progress: progress.update } : {}),
+      ...(opts.verbose ? { onStage: (stage: string, ms: number) => io.stderr.write(`elfscan: ${stage}: ${ms.toFixed(0)} ms\n`) } : {}),
     }).finally(() => progress?.clear());
     const seconds = (performance.now() - started) / 1000;
     const color = opts.color && !opts.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;

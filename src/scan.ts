@@ -31,11 +31,14 @@ export interface ScanOptions {
   env?: NodeJS.ProcessEnv;
   /** Download progress of registry sources. */
   progress?: (p: Progress) => void;
+  /** --verbose: told when each stage ends and how long it took (ms). */
+  onStage?: (stage: string, ms: number) => void;
 }
 
 export async function scan(source: string, options: ScanOptions = {}): Promise<Report> {
   const wanted = options.platforms?.map(parsePlatform) ?? null;
   const required = [...(options.requirePlatforms ?? []), ...(options.config?.requirePlatforms ?? [])].map(parsePlatform);
+  const stage = stageTimer(options.onStage);
   const opened = await openSource(source, {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.env ? { env: options.env } : {}),
@@ -46,9 +49,10 @@ export async function scan(source: string, options: ScanOptions = {}): Promise<R
       ...(options.progress ? { progress: options.progress } : {}),
     },
   });
+  stage(`open ${source}`);
   const images: ImageReport[] = [];
   for (const { image, expected } of selectImages(opened, wanted)) {
-    images.push(await scanImage(image, expected, options));
+    images.push(await scanImage(image, expected, options, stage));
   }
   const missing = missingPlatforms(opened, required);
   if (missing.length > 0) images[0]!.findings.unshift(...missing);
@@ -58,6 +62,17 @@ export async function scan(source: string, options: ScanOptions = {}): Promise<R
     source,
     images,
     summary: summarize(images),
+  };
+}
+
+/** Calls onStage with the time since the previous stage ended; a no-op without --verbose. */
+function stageTimer(onStage: ScanOptions['onStage']): (name: string) => void {
+  let last = performance.now();
+  return (name) => {
+    if (!onStage) return;
+    const now = performance.now();
+    onStage(name, now - last);
+    last = now;
   };
 }
 
@@ -78,15 +93,19 @@ function selectImages(opened: OpenedSource, wanted: Platform[] | null): { image:
   });
 }
 
-async function scanImage(image: ImageCandidate, expected: Platform, options: ScanOptions): Promise<ImageReport> {
+async function scanImage(image: ImageCandidate, expected: Platform, options: ScanOptions, stage: (name: string) => void): Promise<ImageReport> {
+  const name = image.ref ?? image.manifestDigest ?? formatPlatform(expected);
   const layers = await image.layers();
+  stage(`${name}: layers (${layers.length})`);
   const tree = new FileTree();
   layers.forEach((layer, n) => tree.applyLayer(layer, n));
+  stage(`${name}: overlay`);
   const layerDigest = (n: number) => image.layerDigests[n] ?? null;
   const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest, text: keptTexts(tree, layers) },
     [...(options.ignore ?? []), ...(options.config?.ignore.map((i) => ({ pattern: i.path, reason: i.reason })) ?? [])],
     options.config?.severity ?? {},
   );
+  stage(`${name}: rules`);
   const binaries: BinaryRecord[] = [];
   let binaryCount = 0;
   for (const f of tree.files()) {

@@ -140,6 +140,22 @@ describe('human output', () => {
   });
 });
 
+describe('--verbose', () => {
+  it('times each stage on stderr and leaves stdout alone', async () => {
+    const path = writeArchive(broken, 'docker-25');
+    const quiet = await runCli(['--format', 'json', path]);
+    const r = await runCli(['--verbose', '--format', 'json', path]);
+    expect(r.stdout).toBe(quiet.stdout);
+    expect(r.stderr.split('\n').filter(Boolean).map((l) => l.replace(/\d+ ms$/, 'N ms'))).toEqual([
+      `elfscan: open ${path}: N ms`,
+      'elfscan: app:1: layers (1): N ms',
+      'elfscan: app:1: overlay: N ms',
+      'elfscan: app:1: rules: N ms',
+    ]);
+    expect(quiet.stderr).toBe('');
+  });
+});
+
 describe('--format sarif', () => {
   it('is SARIF 2.1.0 with one result per finding at the file path', async () => {
     const r = await runCli(['--format', 'sarif', writeArchive(broken, 'docker-25')]);
