@@ -9,7 +9,7 @@ import { byDesignReason } from './by-design.js';
 import type { RuleContext } from './context.js';
 import { fixHint } from './fix-hint.js';
 import { imageLibc } from './image-facts.js';
-import type { Libc } from './npm-platform.js';
+import { prebuildIsFor, prebuildOf, type Libc } from './npm-platform.js';
 
 const EXECUTABLE_BITS = 0o111;
 
@@ -17,6 +17,8 @@ export function binaryPlatform(ctx: RuleContext): Finding[] {
   const expected = ctx.expected;
   const findings: Finding[] = [];
   let libc: Libc | null | undefined;
+  /** Prebuild packages already reported for lacking the target's prebuild: one error each. */
+  const lacking = new Map<string, string>();
   for (const file of ctx.tree.files()) {
     if (file.unreadable) {
       findings.push({
@@ -37,6 +39,16 @@ export function binaryPlatform(ctx: RuleContext): Finding[] {
     if (reason) {
       findings.push(byDesign(file, file.facts, expected, reason, ctx.layerDigest(file.layer)));
       continue;
+    }
+    const pb = prebuildOf(file.path);
+    if (pb && !prebuildIsFor(pb, expected) && (verdict.kind === 'arch-mismatch' || verdict.kind === 'foreign-format' || verdict.kind === 'abi-mismatch')) {
+      const first = lacking.get(pb.packageDir);
+      if (first !== undefined) {
+        const why = `another platform's prebuild; the missing ${formatPlatform(expected)} one is reported at ${first}`;
+        findings.push(byDesign(file, file.facts, expected, why, ctx.layerDigest(file.layer)));
+        continue;
+      }
+      lacking.set(pb.packageDir, file.path);
     }
     libc ??= imageLibc(ctx.tree);
     const finding = verdictFinding(verdict, file, file.facts, expected, ctx, libc);

@@ -8,7 +8,7 @@ import type { BinaryFacts, FinalFile } from '../model.js';
 import { formatPlatform, type Platform } from '../platform.js';
 import type { FileTree } from '../overlay/file-tree.js';
 import { prebuildIsFor, prebuildOf } from './npm-platform.js';
-import { tripletNames } from './triplets.js';
+import { tripletIsPlatform, tripletNames } from './triplets.js';
 
 /** ELF machines that are code for no host CPU: GPUs, accelerators, the kernel's BPF VM. */
 const DEVICE_MACHINES: ReadonlyMap<number, string> = new Map([
@@ -59,6 +59,8 @@ export function byDesignReason(file: FinalFile, facts: BinaryFacts, ctx: ByDesig
   for (let i = 0; i < folders.length; i++) {
     const dir = folders[i]!;
     const parent = folders[i - 1];
+    // A folder named for the image's own CPU excuses nothing: its code is meant to run.
+    if (tripletIsPlatform(dir, ctx.expected.arch)) continue;
     // /usr/<triplet>/…: a cross toolchain's sysroot; /usr/lib/gcc-cross/<triplet>/…: its libgcc.
     if (tripletNames(dir, facts) && (i === 1 && folders[0] === 'usr')) return `/usr/${dir}/ is a cross-compilation sysroot for ${dir}`;
     if (tripletNames(dir, facts) && parent === 'gcc-cross') return `gcc-cross/${dir}/ holds a cross compiler's libraries for ${dir}`;

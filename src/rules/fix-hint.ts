@@ -21,8 +21,10 @@ export function fixHint(file: FinalFile, facts: BinaryFacts, expected: Platform,
   const arch = nodeArch(expected);
   if (pkg && arch) {
     const libc = hc?.libc ?? pkg.libc;
-    const needed = pkg.spell('linux', arch, pkg.os === 'linux' || pkg.libc ? libc : null);
-    const exists = hc?.tree.resolve(pkg.dir.replace(pkg.name, needed)) !== undefined;
+    const candidates = pkg.spell('linux', arch, pkg.os === 'linux' || pkg.libc ? libc : null);
+    const present = candidates.find((c) => hc?.tree.resolve(pkg.dir.replace(pkg.name, c)) !== undefined);
+    const needed = present ?? candidates[0]!;
+    const exists = present !== undefined;
     return `; ${pkg.name} is the ${pkg.os}-${pkg.arch}${pkg.libc ? ` (${pkg.libc})` : ''} build, but a ${target}${libc ? ` ${libc}` : ''} image needs ${needed}${exists ? ' (present too)' : ''}: npm install ran on another platform — run npm ci inside the ${target} build stage, or ${npmInstallHint(expected, libc)}`;
   }
   const pb = prebuildOf(file.path);

@@ -12,8 +12,9 @@ import { configEnv, imageLibc } from './image-facts.js';
 import { compatible, loaderConfig, searchPath, type LoaderConfig } from './loader-path.js';
 import { npmPlatformPackage } from './npm-platform.js';
 
-/** The C library and loader names: nothing at all runs without them. */
-const C_LIBRARY = /^(libc\.so(\.\d+)?|libc\.musl-[a-z0-9_]+\.so\.1|ld-linux[a-z0-9_.-]*\.so\.\d+|ld-musl-[a-z0-9_]+\.so\.1|ld64\.so\.[12]|ld\.so\.1)$/;
+/** The C library and loader names — glibc's split-out parts included: nothing at all runs without them. */
+const C_LIBRARY =
+  /^(libc\.so(\.\d+)?|libc\.musl-[a-z0-9_]+\.so\.1|ld-linux[a-z0-9_.-]*\.so\.\d+|ld-musl-[a-z0-9_]+\.so\.1|ld64\.so\.[12]|ld\.so\.1|lib(m|pthread|dl|rt|util|resolv)\.so\.[0-9]+)$/;
 
 export function missingLibrary(ctx: RuleContext): Finding[] {
   const expected = ctx.expected;
@@ -29,26 +30,38 @@ export function missingLibrary(ctx: RuleContext): Finding[] {
     cfg ??= loaderConfig(ctx.tree, ctx.text ?? (() => undefined), configEnv(ctx.config, 'LD_LIBRARY_PATH'));
     const musl = libc === 'musl' || /ld-musl-/.test(facts.interpreter ?? '');
     const dirs = searchPath(file, facts, cfg, musl);
+    const missing: { name: string; found: 'foreign' | 'missing' }[] = [];
     for (const name of facts.needed) {
       const found = lookup(ctx, name, dirs, facts);
-      if (found === 'ok') continue;
-      const otherLibc = otherLibcVariant(ctx, file, libc);
-      const severe = C_LIBRARY.test(name);
-      if (otherLibc) {
-        findings.push(finding(file, facts, ctx, name, 'info', 'by-design', `needs ${name}: ${otherLibc}`));
-        continue;
-      }
-      const builtFor = /musl/.test(name) ? 'musl' : name === 'libc.so.6' || name.startsWith('ld-linux') ? 'glibc' : null;
-      const why =
-        found === 'foreign'
-          ? `${name} is there only for another CPU`
-          : builtFor && libc && builtFor !== libc
-            ? `${name} is not in the image: it was built against ${builtFor}, the image has ${libc}; build it inside an image with ${libc}`
-            : `${name} is found nowhere on the loader's search path`;
-      findings.push(finding(file, facts, ctx, name, severe ? 'error' : 'warning', 'missing-library', why));
+      if (found !== 'ok') missing.push({ name, found });
     }
+    if (missing.length === 0) continue;
+    // One finding per file, led by the most serious name: one root cause, one line.
+    missing.sort((a, b) => rank(a.name) - rank(b.name));
+    const { name, found } = missing[0]!;
+    const more = missing.length > 1 ? ` (also missing: ${missing.slice(1).map((m) => m.name).join(', ')})` : '';
+    const otherLibc = otherLibcVariant(ctx, file, libc);
+    if (otherLibc) {
+      findings.push(finding(file, facts, ctx, name, 'info', 'by-design', `needs ${name}${more}: ${otherLibc}`));
+      continue;
+    }
+    const builtFor = /musl/.test(name) ? 'musl' : name === 'libc.so.6' || name.startsWith('ld-linux') ? 'glibc' : null;
+    const why =
+      found === 'foreign'
+        ? `${name} is there only for another CPU${more}`
+        : builtFor && libc && builtFor !== libc
+          ? `${name} is not in the image${more}: it was built against ${builtFor}, the image has ${libc}; build it inside an image with ${libc}`
+          : `${name} is found nowhere on the loader's search path${more}`;
+    findings.push(finding(file, facts, ctx, name, C_LIBRARY.test(name) ? 'error' : 'warning', 'missing-library', why));
   }
   return findings;
+}
+
+/** The C library itself first, then the loader, glibc's other parts, anything else. */
+function rank(name: string): number {
+  if (/^libc\.(so|musl)/.test(name)) return 0;
+  if (/^ld/.test(name)) return 1;
+  return C_LIBRARY.test(name) ? 2 : 3;
 }
 
 function finding(file: FinalFile, facts: BinaryFacts, ctx: RuleContext, name: string, severity: Finding['severity'], rule: Finding['rule'], why: string): Finding {
@@ -96,8 +109,8 @@ function otherLibcVariant(ctx: RuleContext, file: FinalFile, libc: 'glibc' | 'mu
   }
   const pkg = npmPlatformPackage(file.path);
   if (pkg && pkg.libc === other) {
-    const mine = pkg.spell(pkg.os, pkg.arch, libc);
-    if (ctx.tree.resolve(pkg.dir.replace(pkg.name, mine))) return `${pkg.name} is the ${other} build; ${mine} is there too and is the one loaded in a ${libc} image`;
+    const mine = pkg.spell(pkg.os, pkg.arch, libc).find((c) => ctx.tree.resolve(pkg.dir.replace(pkg.name, c)));
+    if (mine) return `${pkg.name} is the ${other} build; ${mine} is there too and is the one loaded in a ${libc} image`;
   }
   return null;
 }

@@ -27,13 +27,14 @@ export interface NpmPlatformPackage {
   os: string;
   arch: string;
   libc: Libc | null;
-  /** How the name spells os-arch-libc, to rebuild it for another platform. */
-  spell: (os: string, arch: string, libc: Libc | null) => string;
+  /** How the name spells os-arch-libc for another platform: candidates, most likely first
+   *  (a family spells glibc "gnu" or "glibc"; from a musl name alone it cannot be told). */
+  spell: (os: string, arch: string, libc: Libc | null) => string[];
 }
 
 const OS = '(linux|linuxmusl|darwin|win32|android|freebsd|openbsd|sunos|netbsd|aix)';
 const ARCH = '(x64|arm64|arm|ia32|ppc64|s390x|riscv64|loong64|mips64el|mipsel|universal)';
-const SUFFIX = '(?:-(gnu|musl|gnueabihf|musleabihf|msvc|eabi))?';
+const SUFFIX = '(?:-(gnu|glibc|musl|gnueabihf|musleabihf|msvc|eabi))?';
 const PLATFORM_NAME = new RegExp(`^(.*?)(^|-)${OS}-${ARCH}${SUFFIX}$`);
 
 /** The innermost node_modules package holding `path`, if its name is a per-platform one. */
@@ -48,16 +49,19 @@ export function npmPlatformPackage(path: string): NpmPlatformPackage | null {
   if (!p) return null;
   const [, stem, sep, os, arch, abi] = p as unknown as [string, string, string, string, string, string | undefined];
   const musl = os === 'linuxmusl' || abi === 'musl' || abi === 'musleabihf';
-  const libc: Libc | null = os === 'linux' || os === 'linuxmusl' ? (musl ? 'musl' : abi || os === 'linux' ? 'glibc' : null) : null;
+  // A name without a libc word is for either (esbuild's static Go binaries) — except sharp's,
+  // whose plain "linux" is the glibc build next to "linuxmusl".
+  const glibc = (abi !== undefined && /^(gnu|glibc)/.test(abi)) || (os === 'linux' && /sharp/.test(stem));
+  const libc: Libc | null = os === 'linux' || os === 'linuxmusl' ? (musl ? 'musl' : glibc ? 'glibc' : null) : null;
   const sharpStyle = os === 'linuxmusl';
-  const spell = (o: string, a: string, l: Libc | null) => {
-    let word = o;
-    let suffix = '';
-    if (o === 'linux') {
-      if (sharpStyle || (!abi && l === 'musl' && /sharp/.test(stem))) word = l === 'musl' ? 'linuxmusl' : 'linux';
-      else if (abi) suffix = `-${l === 'musl' ? 'musl' : 'gnu'}${a === 'arm' ? 'eabihf' : ''}`;
-    }
-    return `${scope}${stem}${sep}${word}-${a}${suffix}`;
+  const spell = (o: string, a: string, l: Libc | null): string[] => {
+    const name = (word: string, suffix: string) => `${scope}${stem}${sep}${word}-${a}${suffix}`;
+    if (o !== 'linux') return [name(o, '')];
+    if (sharpStyle || (!abi && /sharp/.test(stem))) return [name(l === 'musl' ? 'linuxmusl' : 'linux', '')];
+    if (!abi) return [name('linux', '')];
+    const eabi = a === 'arm' ? 'eabihf' : '';
+    if (l === 'musl') return [name('linux', `-musl${eabi}`)];
+    return abi === 'glibc' ? [name('linux', '-glibc'), name('linux', `-gnu${eabi}`)] : [name('linux', `-gnu${eabi}`), name('linux', '-glibc')];
   };
   return { name, dir: `${m[1]}${name}`, os: os === 'linuxmusl' ? 'linux' : os, arch, libc, spell };
 }

@@ -66,3 +66,21 @@ export function multiarchDirs(facts: BinaryFacts): string[] {
   if (m === 258) return ['loongarch64-linux-gnu'];
   return [];
 }
+
+/** OCI architecture → the ELF layout of its code (the triplet's own platform test). */
+const PLATFORM_LAYOUTS: ReadonlyMap<string, Layout> = new Map([
+  ['amd64', { machine: 62, bits: 64, endian: 'little' }], ['arm64', { machine: 183, bits: 64, endian: 'little' }],
+  ['arm', { machine: 40, bits: 32, endian: 'little' }], ['386', { machine: 3, bits: 32, endian: 'little' }],
+  ['ppc64le', { machine: 21, bits: 64, endian: 'little' }], ['ppc64', { machine: 21, bits: 64, endian: 'big' }],
+  ['s390x', { machine: 22, bits: 64, endian: 'big' }], ['riscv64', { machine: 243, bits: 64, endian: 'little' }],
+  ['mips64le', { machine: 8, bits: 64, endian: 'little' }], ['mips64', { machine: 8, bits: 64, endian: 'big' }],
+  ['mipsle', { machine: 8, bits: 32, endian: 'little' }], ['mips', { machine: 8, bits: 32, endian: 'big' }],
+  ['loong64', { machine: 258, bits: 64, endian: 'little' }],
+] as [string, Layout][]);
+
+/** Whether a triplet names the platform's own CPU layout (its own multiarch folder is not foreign). */
+export function tripletIsPlatform(name: string, arch: string): boolean {
+  const l = tripletLayout(name);
+  const p = PLATFORM_LAYOUTS.get(arch);
+  return l !== null && p !== undefined && l.machine === p.machine && l.bits === p.bits && l.endian === p.endian;
+}
