@@ -15,7 +15,8 @@ describe('compressed layers inside docker save', () => {
     for (const layerCompression of ['gzip', 'zstd'] as const) {
       it(`${format} with ${layerCompression} layers named like plain tars`, async () => {
         const report = await scan(writeArchive(image, format, { layerCompression }));
-        expect(report.images[0]!.findings.map((f) => [f.rule, f.path])).toEqual([['arch-mismatch', '/bin/a']]);
+        const archRules = report.images[0]!.findings.filter((f) => f.rule === 'arch-mismatch');
+        expect(archRules.map((f) => [f.rule, f.path])).toEqual([['arch-mismatch', '/bin/a']]);
         expect(report.images[0]!.stats.binaries).toBe(2);
       });
     }
