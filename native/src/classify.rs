@@ -109,6 +109,8 @@ pub struct Inspection {
     pub wants: Vec<Want>,
 }
 
+// One value per file, never stored in bulk: boxing the facts would cost an allocation for nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Classification {
     Binary(Facts),

@@ -7,7 +7,7 @@
 import type { BinaryFacts, FinalFile } from '../model.js';
 import { formatPlatform, type Platform } from '../platform.js';
 import type { FileTree } from '../overlay/file-tree.js';
-import { prebuildIsFor, prebuildOf } from './npm-platform.js';
+import { nodeArch, npmPlatformPackage, prebuildIsFor, prebuildOf } from './npm-platform.js';
 import { tripletIsPlatform, tripletNames } from './triplets.js';
 
 /** ELF machines that are code for no host CPU: GPUs, accelerators, the kernel's BPF VM. */
@@ -72,6 +72,14 @@ export function byDesignReason(file: FinalFile, facts: BinaryFacts, ctx: ByDesig
     if (ctx.expected.arch === 'amd64' && facts.machine === 3 && /^lib32$/.test(dir) && i <= 1 && hasNativeLoader(ctx.tree, ctx.expected)) return `/${folders.slice(0, i + 1).join('/')}/ is the 32-bit multilib folder (libc6-i386)`;
     if (ctx.expected.arch === 'amd64' && facts.machine === 62 && facts.bits === 32 && /^libx32$/.test(dir) && i <= 1 && hasNativeLoader(ctx.tree, ctx.expected))
       return `/${folders.slice(0, i + 1).join('/')}/ is the x32 multilib folder (libc6-x32)`;
+  }
+  const pkg = npmPlatformPackage(path);
+  const arch = nodeArch(ctx.expected);
+  if (pkg && arch && (pkg.os !== 'linux' || pkg.arch !== arch)) {
+    // esbuild's, rollup's, sharp's loaders pick their package by os/cpu/libc: another platform's
+    // package next to the target's is never loaded.
+    const mine = pkg.spell('linux', arch, pkg.libc).find((c) => ctx.tree.resolve(pkg.dir.replace(pkg.name, c)) !== undefined);
+    if (mine) return `${pkg.name} is the ${pkg.os}-${pkg.arch} package; ${mine} is there too and is the one loaded on ${formatPlatform(ctx.expected)}`;
   }
   const pb = prebuildOf(path);
   if (pb && !prebuildIsFor(pb, ctx.expected) && shipsTargetPrebuild(ctx.tree, pb.packageDir, ctx.expected))

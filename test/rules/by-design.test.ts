@@ -93,3 +93,52 @@ describe('Node-aware messages', () => {
     expect(got.filter((r) => r[1] === 'missing-library' || r[1] === 'arch-mismatch')).toEqual([]);
   });
 });
+
+/** A minimal ELF64 little-endian shared object for a machine no fixture has (GPU code objects). */
+function deviceElf(machine: number, osabi = 0): Buffer {
+  const b = Buffer.alloc(64);
+  b.write('\x7fELF', 0, 'latin1');
+  b[4] = 2;
+  b[5] = 1;
+  b[6] = 1;
+  b[7] = osabi;
+  b.writeUInt16LE(3, 16); // ET_DYN
+  b.writeUInt16LE(machine, 18);
+  b.writeUInt32LE(1, 20);
+  b.writeUInt16LE(64, 52);
+  b.writeUInt16LE(56, 54);
+  b.writeUInt16LE(64, 58);
+  return b;
+}
+
+describe('GPU and accelerator code objects', () => {
+  it.each([
+    ['AMD GPU (EM_AMDGPU, HSA osabi)', 224, 64],
+    ['NVIDIA CUDA (EM_CUDA)', 190, 0],
+    ['Intel GPU (EM_INTELGT)', 205, 0],
+  ])('%s is by-design info', async (_, machine, osabi) => {
+    const img = await report({ platform: 'linux/amd64', layers: [[{ path: '/opt/rocm/lib/kernels.co', body: deviceElf(machine, osabi) }]] });
+    expect(img.findings.map((f) => [f.severity, f.rule])).toEqual([['info', 'by-design']]);
+    expect(img.findings[0]!.message).toMatch(/runs on a device or in the kernel/);
+  });
+  it('a real CPU without an OCI platform (SPARC) is still an arch-mismatch', async () => {
+    const sparc = deviceElf(43);
+    sparc[5] = 2; // big-endian header…
+    sparc.writeUInt16BE(3, 16);
+    sparc.writeUInt16BE(43, 18);
+    sparc.writeUInt32BE(1, 20);
+    sparc.writeUInt16BE(64, 52);
+    sparc.writeUInt16BE(56, 54);
+    sparc.writeUInt16BE(64, 58);
+    expect((await rows({ platform: 'linux/amd64', layers: [[{ path: '/opt/x/lib.so', body: sparc }]] })).map((r) => r[1])).toEqual(['arch-mismatch']);
+  });
+});
+
+describe('per-platform npm packages of other platforms', () => {
+  it('are by design next to the target’s package, an error without it', async () => {
+    const darwin = at('/app/node_modules/@esbuild/darwin-arm64/bin/esbuild', 'macho/arm64', 0o755);
+    const linux = at('/app/node_modules/@esbuild/linux-x64/bin/esbuild', 'amd64/hello-static', 0o755);
+    expect(await rows({ platform: 'linux/amd64', layers: [glibcAmd64, [darwin, linux]] })).toEqual([['info', 'by-design', darwin.path]]);
+    expect(await rows({ platform: 'linux/amd64', layers: [glibcAmd64, [darwin]] })).toEqual([['error', 'foreign-format', darwin.path]]);
+  });
+});
