@@ -2,11 +2,14 @@
 // must end with the same facts as reading the wanted ranges at their offsets — or with unknown
 // facts where the caps leave a range out, never different ones.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scan } from '../../src/index.js';
 import { ElfCompletion, PREFIX_MAX } from '../../src/layers/elf-completion.js';
 import type { BinaryFacts, Classification } from '../../src/model.js';
 import { classify } from '../../src/native.js';
+import { tempDir, writeArchive } from '../helpers/image-builder.js';
 import { FIXTURES, classifyFile, expectedFixtures } from './fixtures.js';
 
 function stream(file: Buffer, chunk: number, headLen = 4096): Classification {
@@ -52,5 +55,76 @@ describe('ElfCompletion', () => {
     // The same answer when the stream starts with only 64 bytes of head (wants arrive later).
     expect(facts(stream(lib, 100, 64))).toEqual(whole);
     expect(PREFIX_MAX).toBe(256 * 1024);
+  });
+});
+
+describe.skipIf(!hostLibc)("glibc's libc.so.6 through whole scans", () => {
+  const body = hostLibc ? readFileSync(hostLibc) : Buffer.alloc(0);
+  const expectLibc = (bins: { path: string; interpreter: string | null; needed: string[] | null }[] | undefined) => {
+    const libc = bins?.find((b) => b.path === '/usr/lib/libc.so.6');
+    expect(libc?.interpreter).toMatch(/ld-linux/);
+    expect(libc?.needed).toEqual([expect.stringMatching(/^ld-linux/)]);
+  };
+  it('streamed from a layer (no unreadable-binary info: the defect of issue 5)', async () => {
+    const r = await scan(writeArchive({ platform: 'linux/amd64', layers: [[{ path: '/usr/lib/libc.so.6', body }]] }, 'docker-legacy', { layerCompression: 'gzip' }), { all: true });
+    expect(r.images[0]!.findings.filter((f) => f.rule === 'unreadable-binary')).toEqual([]);
+    expectLibc(r.images[0]!.binaries);
+  });
+  it('read at offsets from a root filesystem directory', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'usr/lib'), { recursive: true });
+    writeFileSync(join(dir, 'usr/lib/libc.so.6'), body);
+    const r = await scan(dir, { all: true, platforms: ['linux/amd64'] });
+    expectLibc(r.images[0]!.binaries);
+  });
+});
+
+/** An ELF64 shared object whose .dynstr is at `strAt` and PT_DYNAMIC at `dynAt` (both far in). */
+function farDynamic(strAt: number, dynAt: number, size: number): Buffer {
+  const b = Buffer.alloc(size);
+  b.write('\x7fELF', 0, 'latin1');
+  b[4] = 2;
+  b[5] = 1;
+  b[6] = 1;
+  b.writeUInt16LE(3, 16);
+  b.writeUInt16LE(62, 18);
+  b.writeUInt32LE(1, 20);
+  b.writeBigUInt64LE(64n, 32);
+  b.writeUInt16LE(64, 52);
+  b.writeUInt16LE(56, 54);
+  b.writeUInt16LE(2, 56);
+  b.writeUInt16LE(64, 58);
+  const ph = (at: number, type: number, off: number, filesz: number, align: number) => {
+    b.writeUInt32LE(type, at);
+    b.writeBigUInt64LE(BigInt(off), at + 8);
+    b.writeBigUInt64LE(BigInt(off), at + 16);
+    b.writeBigUInt64LE(BigInt(filesz), at + 32);
+    b.writeBigUInt64LE(BigInt(filesz), at + 40);
+    b.writeBigUInt64LE(BigInt(align), at + 48);
+  };
+  ph(64, 1, 0, size, 0x1000);
+  ph(120, 2, dynAt, 64, 8);
+  const strings = Buffer.from('\0libfoo.so.1\0');
+  strings.copy(b, strAt);
+  [[1n, 1n], [5n, BigInt(strAt)], [10n, BigInt(strings.length)], [0n, 0n]].forEach(([tag, val], i) => {
+    b.writeBigUInt64LE(tag!, dynAt + i * 16);
+    b.writeBigUInt64LE(val!, dynAt + i * 16 + 8);
+  });
+  return b;
+}
+
+describe('per-file caps', () => {
+  it('a .dynstr beyond the kept prefix and before .dynamic leaves the needs unknown in a stream, known with random access', () => {
+    const file = farDynamic(300_000, 600_000, 700_000);
+    expect(facts(stream(file, 65536)).needed).toBeNull();
+    const dir = tempDir();
+    writeFileSync(join(dir, 'lib.so'), file);
+    expect(facts(classifyFile(join(dir, 'lib.so')).result).needed).toEqual(['libfoo.so.1']);
+  });
+  it('a .dynstr inside the prefix is served from it when .dynamic arrives late', () => {
+    expect(facts(stream(farDynamic(100_000, 600_000, 700_000), 4096)).needed).toEqual(['libfoo.so.1']);
+  });
+  it('a .dynamic after the strings but beyond the prefix is captured as it passes', () => {
+    expect(facts(stream(farDynamic(650_000, 600_000, 700_000), 1000)).needed).toEqual(['libfoo.so.1']);
   });
 });
