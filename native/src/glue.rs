@@ -230,6 +230,7 @@ fn piece_values(env: Env, value: napi_value) -> JsResult<Vec<(u64, napi_value)>>
         // item fails with a status, which becomes an exception.
         check(unsafe { napi_get_named_property(env.0, item, c"offset".as_ptr(), &mut offset) })
             .map_err(|_| JsFail::Type(BAD_PIECES))?;
+        // Safety: as above; `bytes` is a valid out-pointer.
         check(unsafe { napi_get_named_property(env.0, item, c"bytes".as_ptr(), &mut bytes) })
             .map_err(|_| JsFail::Type(BAD_PIECES))?;
         out.push((number(env, offset, BAD_PIECES)?, bytes));
