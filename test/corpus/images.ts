@@ -67,8 +67,8 @@ const APP: FileSpec[] = [
   { path: '/app/run', body: '#!/usr/bin/env node\nrequire("./index.js");\n', mode: 0o755 },
 ];
 
-const X64_GLIBC = ['@rollup/rollup-linux-x64-gnu', '@esbuild/linux-x64', 'lightningcss-linux-x64-gnu', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', '@parcel/watcher-linux-x64-glibc'];
-const X64_MUSL = ['@rollup/rollup-linux-x64-musl', 'lightningcss-linux-x64-musl', '@img/sharp-linuxmusl-x64', '@img/sharp-libvips-linuxmusl-x64', '@parcel/watcher-linux-x64-musl'];
+const X64_GLIBC = ['@rollup/rollup-linux-x64-gnu', '@swc/core-linux-x64-gnu', '@esbuild/linux-x64', 'lightningcss-linux-x64-gnu', '@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', '@parcel/watcher-linux-x64-glibc'];
+const X64_MUSL = ['@rollup/rollup-linux-x64-musl', '@swc/core-linux-x64-musl', 'lightningcss-linux-x64-musl', '@img/sharp-linuxmusl-x64', '@img/sharp-libvips-linuxmusl-x64', '@parcel/watcher-linux-x64-musl'];
 const ARM64_GLIBC = ['@rollup/rollup-linux-arm64-gnu', '@esbuild/linux-arm64', 'lightningcss-linux-arm64-gnu', '@img/sharp-linux-arm64', '@img/sharp-libvips-linux-arm64', '@parcel/watcher-linux-arm64-glibc'];
 
 const PLATFORMS: Record<string, string> = {
@@ -115,6 +115,7 @@ export const CORPUS: CorpusImage[] = [
     expect: [
       { rule: 'arch-mismatch', severity: 'error', path: '/app/node_modules/@rollup/rollup-linux-x64-gnu/.*\\.node' },
       { rule: 'arch-mismatch', severity: 'error', path: '/app/node_modules/@esbuild/linux-x64/bin/esbuild' },
+      { rule: 'arch-mismatch', severity: 'error', path: '/app/node_modules/@swc/core-linux-x64-gnu/.*\\.node' },
       { rule: 'arch-mismatch', severity: 'error', path: '/app/node_modules/lightningcss-linux-x64-gnu/.*\\.node' },
       { rule: 'arch-mismatch', severity: 'error', path: '/app/node_modules/@img/sharp-linux-x64/.*\\.node' },
       { rule: 'arch-mismatch', severity: 'error', path: '/app/node_modules/@img/sharp-libvips-linux-x64/lib/.*\\.so.*' },
@@ -137,6 +138,7 @@ export const CORPUS: CorpusImage[] = [
     about: 'An Alpine-like musl image (Debian’s musl loader, Alpine’s libc.musl-x86_64.so.1 name) with node_modules installed on glibc: the .node addons have no PT_INTERP, only missing-library catches them.',
     expect: [
       { rule: 'missing-library', severity: 'error', path: '/app/node_modules/@rollup/rollup-linux-x64-gnu/.*\\.node' },
+      { rule: 'missing-library', severity: 'error', path: '/app/node_modules/@swc/core-linux-x64-gnu/.*\\.node' },
       { rule: 'missing-library', severity: 'error', path: '/app/node_modules/lightningcss-linux-x64-gnu/.*\\.node' },
       { rule: 'missing-library', severity: 'error', path: '/app/node_modules/@img/sharp-linux-x64/.*\\.node' },
       { rule: 'missing-library', severity: 'error', path: '/app/node_modules/@img/sharp-libvips-linux-x64/lib/.*' },
@@ -146,11 +148,12 @@ export const CORPUS: CorpusImage[] = [
   {
     name: 'debian-amd64-musl-addons',
     platform: 'linux/amd64',
-    layers: [debian('amd64'), { npm: modules('@rollup/rollup-linux-x64-musl', 'lightningcss-linux-x64-musl'), files: APP }],
+    layers: [debian('amd64'), { npm: modules('@rollup/rollup-linux-x64-musl', '@swc/core-linux-x64-musl', 'lightningcss-linux-x64-musl'), files: APP }],
     entrypoint: ['/app/start.sh'],
     about: 'node_modules installed on Alpine and copied into Debian: the musl addons need libc.musl-x86_64.so.1; the entrypoint script was never copied.',
     expect: [
       { rule: 'missing-library', severity: 'error', path: '/app/node_modules/@rollup/rollup-linux-x64-musl/.*\\.node' },
+      { rule: 'missing-library', severity: 'error', path: '/app/node_modules/@swc/core-linux-x64-musl/.*\\.node' },
       { rule: 'missing-library', severity: 'error', path: '/app/node_modules/lightningcss-linux-x64-musl/.*\\.node' },
       { rule: 'entrypoint-missing', severity: 'error', path: '/app/start.sh' },
     ],
