@@ -36,7 +36,7 @@ export function missingInterpreter(ctx: RuleContext): Finding[] {
         rule: 'missing-interpreter',
         path: file.path,
         layer: ctx.layerDigest(file.layer),
-        found: interp,
+        found: facts.platform,
         expected: formatPlatform(expected),
         message: `${describeFacts(facts)}: ${why}`,
       });

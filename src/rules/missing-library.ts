@@ -42,7 +42,7 @@ export function missingLibrary(ctx: RuleContext): Finding[] {
     const more = missing.length > 1 ? ` (also missing: ${missing.slice(1).map((m) => m.name).join(', ')})` : '';
     const otherLibc = otherLibcVariant(ctx, file, libc);
     if (otherLibc) {
-      findings.push(finding(file, facts, ctx, name, 'info', 'by-design', `needs ${name}${more}: ${otherLibc}`));
+      findings.push(finding(file, facts, ctx, 'info', 'by-design', `needs ${name}${more}: ${otherLibc}`));
       continue;
     }
     const builtFor = /musl/.test(name) ? 'musl' : name === 'libc.so.6' || name.startsWith('ld-linux') ? 'glibc' : null;
@@ -52,7 +52,7 @@ export function missingLibrary(ctx: RuleContext): Finding[] {
         : builtFor && libc && builtFor !== libc
           ? `${name} is not in the image${more}: it was built against ${builtFor}, the image has ${libc}; build it inside an image with ${libc}`
           : `${name} is found nowhere on the loader's search path${more}`;
-    findings.push(finding(file, facts, ctx, name, C_LIBRARY.test(name) ? 'error' : 'warning', 'missing-library', why));
+    findings.push(finding(file, facts, ctx, C_LIBRARY.test(name) ? 'error' : 'warning', 'missing-library', why));
   }
   return findings;
 }
@@ -64,13 +64,13 @@ function rank(name: string): number {
   return C_LIBRARY.test(name) ? 2 : 3;
 }
 
-function finding(file: FinalFile, facts: BinaryFacts, ctx: RuleContext, name: string, severity: Finding['severity'], rule: Finding['rule'], why: string): Finding {
+function finding(file: FinalFile, facts: BinaryFacts, ctx: RuleContext, severity: Finding['severity'], rule: Finding['rule'], why: string): Finding {
   return {
     severity,
     rule,
     path: file.path,
     layer: ctx.layerDigest(file.layer),
-    found: name,
+    found: facts.platform,
     expected: ctx.expected ? formatPlatform(ctx.expected) : null,
     message: `${describeFacts(facts)}: ${why}`,
   };

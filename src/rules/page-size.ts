@@ -24,7 +24,7 @@ export function pageSize(ctx: RuleContext): Finding[] {
       rule: 'page-size',
       path: file.path,
       layer: ctx.layerDigest(file.layer),
-      found: `${f.loadAlign / 1024} KiB`,
+      found: f.platform,
       expected: formatPlatform(expected),
       message: `${describeFacts(f)} with LOAD segments aligned to ${f.loadAlign / 1024} KiB: it will not load on 16K- or 64K-page kernels; link with -Wl,-z,max-page-size=65536`,
     });
