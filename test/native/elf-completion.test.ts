@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
 import { ElfCompletion, PREFIX_MAX } from '../../src/layers/elf-completion.js';
 import type { BinaryFacts, Classification } from '../../src/model.js';
-import { classify } from '../../src/native.js';
+import { classify, inspect } from '../../src/native.js';
 import { tempDir, writeArchive } from '../helpers/image-builder.js';
 import { FIXTURES, classifyFile, expectedFixtures } from './fixtures.js';
 
@@ -126,5 +126,53 @@ describe('per-file caps', () => {
   });
   it('a .dynamic after the strings but beyond the prefix is captured as it passes', () => {
     expect(facts(stream(farDynamic(650_000, 600_000, 700_000), 1000)).needed).toEqual(['libfoo.so.1']);
+  });
+});
+
+/** Random access over a buffer, as a root filesystem read does it (no caps). */
+function randomAccess(file: Buffer, headLen = 4096): Classification {
+  let len = Math.min(headLen, file.length);
+  let c = classify(file.subarray(0, len), file.length);
+  while (c.status === 'need-more') c = classify(file.subarray(0, (len = c.bytes)), file.length);
+  const pieces: { offset: number; bytes: Buffer }[] = [];
+  for (let round = 0; round < 16 && c.status === 'binary'; round++) {
+    const fresh = (c.wants ?? []).filter((w) => !pieces.some((p) => p.offset === w.offset && p.bytes.length === w.length));
+    if (fresh.length === 0) break;
+    for (const w of fresh) pieces.push({ offset: w.offset, bytes: file.subarray(w.offset, w.offset + w.length) });
+    c = inspect(file.subarray(0, len), file.length, pieces);
+  }
+  return c;
+}
+
+describe('ElfCompletion on mutated files', () => {
+  it('agrees with random access or leaves facts unknown, in any chunking, and never throws', () => {
+    let seed = 0x2545f491;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    let compared = 0;
+    for (const e of expectedFixtures().filter((x) => x.format === 'elf')) {
+      const original = readFileSync(`${FIXTURES}${e.file}`);
+      for (let i = 0; i < 40; i++) {
+        const file = Buffer.from(original);
+        for (let k = 0; k <= rand(6); k++) file[rand(file.length)] = rand(256);
+        const streamed = stream(file, 1 + rand(3000));
+        const whole = randomAccess(file);
+        // A bad range the stream could not keep stays unknown instead of unreadable; never the reverse.
+        if (streamed.status !== whole.status) expect([streamed.status, whole.status], e.file).toEqual(['binary', 'unreadable']);
+        if (streamed.status !== 'binary' || whole.status !== 'binary') continue;
+        const s = streamed.facts;
+        const w = whole.facts;
+        for (const k of ['interpreter', 'needed', 'soname', 'runpath', 'rpath', 'isaLevel', 'armArch'] as const) {
+          if (s[k] !== null) expect(s[k], `${e.file} ${k}`).toEqual(w[k]);
+        }
+        expect([s.machine, s.kind, s.loadAlign]).toEqual([w.machine, w.kind, w.loadAlign]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });
