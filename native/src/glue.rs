@@ -11,6 +11,9 @@ use crate::bytes::Piece;
 use crate::classify::{inspect, Classification, Facts, Inspection};
 use crate::napi::*;
 
+// The layer walker's callbacks (layerScanStart/Push/End, layerScanFile).
+mod walk;
+
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
 pub const INTERFACE_VERSION: u32 = 2;
 
@@ -372,6 +375,7 @@ pub fn register(env: napi_env, exports: napi_value) -> napi_value {
     guarded(env, |env| {
         env.set(exports, c"inspect", env.function(c"inspect", inspect_cb)?)?;
         env.set(exports, c"interfaceVersion", env.u32(INTERFACE_VERSION)?)?;
+        walk::register(env, exports)?;
         Ok(exports)
     })
 }

@@ -17,6 +17,14 @@ pub mod arm_attributes; // .ARM.attributes: Tag_CPU_arch, Tag_ABI_VFP_args
 pub mod macho; //      thin and fat Mach-O
 pub mod pe; //         PE/COFF
 
+// The layer walker: a layer's tar in, one flat list of records out — streamed or read at offsets.
+pub mod tar_header; //  one 512-byte header block: checksum, numbers, names (tar-header.ts twin)
+pub mod tar_pax; //     PAX records that change how the next entry is read (tar-pax.ts twin)
+pub mod tar_walk; //    the push parser that can also skip bodies (tar-reader.ts twin)
+pub mod elf_complete; // an ELF file's wanted ranges, kept as one forward pass would keep them
+pub mod layer_scan; //  per-entry rules: heads, classification, #! lines, loader configuration
+pub mod layer_walk; //  the drivers: chunks pushed, or a file range read in windows
+
 #[cfg(test)]
 mod testutil;
 

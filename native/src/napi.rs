@@ -95,3 +95,68 @@ extern "C" {
     pub fn napi_throw_type_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
     pub fn napi_is_exception_pending(env: napi_env, result: *mut bool) -> napi_status;
 }
+
+// For the layer walker (glue/walk.rs): buffers and typed arrays out, an external handle for a
+// streaming scan, and async work + promises for a walk that runs on libuv's thread pool.
+pub type napi_deferred = *mut c_void;
+pub type napi_async_work = *mut c_void;
+pub type napi_finalize = Option<unsafe extern "C" fn(env: napi_env, data: *mut c_void, hint: *mut c_void)>;
+pub type napi_async_execute_callback = Option<unsafe extern "C" fn(env: napi_env, data: *mut c_void)>;
+pub type napi_async_complete_callback =
+    Option<unsafe extern "C" fn(env: napi_env, status: napi_status, data: *mut c_void)>;
+pub const NAPI_FLOAT64_ARRAY: napi_typedarray_type = 8;
+
+extern "C" {
+    pub fn napi_create_buffer_copy(
+        env: napi_env,
+        length: usize,
+        data: *const c_void,
+        result_data: *mut *mut c_void,
+        result: *mut napi_value,
+    ) -> napi_status;
+    pub fn napi_create_arraybuffer(
+        env: napi_env,
+        byte_length: usize,
+        data: *mut *mut c_void,
+        result: *mut napi_value,
+    ) -> napi_status;
+    pub fn napi_create_typedarray(
+        env: napi_env,
+        type_: napi_typedarray_type,
+        length: usize,
+        arraybuffer: napi_value,
+        byte_offset: usize,
+        result: *mut napi_value,
+    ) -> napi_status;
+    pub fn napi_create_external(
+        env: napi_env,
+        data: *mut c_void,
+        finalize_cb: napi_finalize,
+        finalize_hint: *mut c_void,
+        result: *mut napi_value,
+    ) -> napi_status;
+    pub fn napi_get_value_external(env: napi_env, value: napi_value, result: *mut *mut c_void) -> napi_status;
+    pub fn napi_get_value_string_utf8(
+        env: napi_env,
+        value: napi_value,
+        buf: *mut c_char,
+        bufsize: usize,
+        result: *mut usize,
+    ) -> napi_status;
+    pub fn napi_create_error(env: napi_env, code: napi_value, msg: napi_value, result: *mut napi_value) -> napi_status;
+    pub fn napi_throw(env: napi_env, error: napi_value) -> napi_status;
+    pub fn napi_create_promise(env: napi_env, deferred: *mut napi_deferred, promise: *mut napi_value) -> napi_status;
+    pub fn napi_resolve_deferred(env: napi_env, deferred: napi_deferred, resolution: napi_value) -> napi_status;
+    pub fn napi_reject_deferred(env: napi_env, deferred: napi_deferred, rejection: napi_value) -> napi_status;
+    pub fn napi_create_async_work(
+        env: napi_env,
+        async_resource: napi_value,
+        async_resource_name: napi_value,
+        execute: napi_async_execute_callback,
+        complete: napi_async_complete_callback,
+        data: *mut c_void,
+        result: *mut napi_async_work,
+    ) -> napi_status;
+    pub fn napi_delete_async_work(env: napi_env, work: napi_async_work) -> napi_status;
+    pub fn napi_queue_async_work(env: napi_env, work: napi_async_work) -> napi_status;
+}

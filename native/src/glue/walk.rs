@@ -1,0 +1,317 @@
+//! JS ⇄ Rust for the layer walker: a streaming scan behind an external handle
+//! (`layerScanStart()`, `layerScanPush(h, chunk)`, `layerScanEnd(h)`), and `layerScanFile(path,
+//! start, length)`, a walk of a file range on libuv's thread pool that resolves a promise. Both
+//! answer with one flat object per layer (src/native.ts `LayerRecords`), never an object per
+//! entry beyond the names and the few files that carry something.
+#![deny(unsafe_op_in_unsafe_fn)]
+
+use std::ffi::{c_void, CStr};
+use std::fs::File;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
+use crate::layer_scan::{Extra, Record};
+use crate::layer_walk::{walk_file, PushScan, WalkFail};
+use crate::napi::*;
+use crate::tar_header::EntryType;
+
+/// Error codes the TypeScript side turns into an ElfscanError: the tar is malformed, or a read failed.
+const TAR_ERROR: &CStr = c"ELFSCAN_TAR";
+const IO_ERROR: &CStr = c"ELFSCAN_IO";
+
+const BAD_HANDLE: &CStr = c"elfscan native: layerScanPush/End(handle, …): not a live layer scan handle";
+const BAD_CHUNK: &CStr = c"elfscan native: layerScanPush(handle, chunk): chunk must be a Uint8Array";
+const BAD_FILE_ARGS: &CStr =
+    c"elfscan native: layerScanFile(path, start, length): a path string and two non-negative numbers";
+
+impl Env {
+    fn error(self, code: &CStr, msg: &str) -> JsResult<napi_value> {
+        let code = self.string(code.to_str().unwrap_or("ELFSCAN"))?;
+        let msg = self.string(msg)?;
+        let mut v = ptr::null_mut();
+        // Safety: both values were created in this callback; `v` is a valid out-pointer.
+        check(unsafe { napi_create_error(self.0, code, msg, &mut v) })?;
+        Ok(v)
+    }
+
+    fn buffer(self, bytes: &[u8]) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // Safety: pointer and length describe `bytes`, which Node copies; the data out-pointer is unused.
+        check(unsafe { napi_create_buffer_copy(self.0, bytes.len(), bytes.as_ptr().cast(), ptr::null_mut(), &mut v) })?;
+        Ok(v)
+    }
+
+    fn float64_array(self, values: &[f64]) -> JsResult<napi_value> {
+        let mut data: *mut c_void = ptr::null_mut();
+        let mut ab = ptr::null_mut();
+        let bytes = std::mem::size_of_val(values);
+        // Safety: `data` and `ab` are valid out-pointers; Node allocates `bytes` bytes.
+        check(unsafe { napi_create_arraybuffer(self.0, bytes, &mut data, &mut ab) })?;
+        if bytes > 0 && !data.is_null() {
+            // Safety: Node allocated `bytes` writable bytes at `data`, suitably aligned for any
+            // element type; no JS runs while this copy happens.
+            unsafe { ptr::copy_nonoverlapping(values.as_ptr(), data.cast::<f64>(), values.len()) };
+        }
+        let mut v = ptr::null_mut();
+        // Safety: `ab` was created above with room for `values.len()` doubles.
+        check(unsafe { napi_create_typedarray(self.0, NAPI_FLOAT64_ARRAY, values.len(), ab, 0, &mut v) })?;
+        Ok(v)
+    }
+
+    fn set_element(self, array: napi_value, i: usize, v: napi_value) -> JsResult<()> {
+        // Safety: `array` was created in this callback; `i` is below its length.
+        check(unsafe { napi_set_element(self.0, array, i as u32, v) })
+    }
+}
+
+/// Fields per record in `meta`: type, mode, size, extra (0: none, else 1 + index into `extras`).
+const META_FIELDS: usize = 4;
+
+/// `{ count, meta: Float64Array, names: string[], links: string[], extras: (Buffer | Classification)[] }`:
+/// `links` holds the link text of hard and symbolic links only, in order; `extras` a Buffer of head
+/// bytes (not a binary candidate) or the classifier's answer (a candidate).
+fn records_to_js(env: Env, records: &[Record]) -> JsResult<napi_value> {
+    let mut meta = Vec::with_capacity(records.len() * META_FIELDS);
+    let names = env.array(records.len())?;
+    let links_count =
+        records.iter().filter(|r| matches!(r.entry.kind, EntryType::Hardlink | EntryType::Symlink)).count();
+    let links = env.array(links_count)?;
+    let extras_count = records.iter().filter(|r| !matches!(r.extra, Extra::None)).count();
+    let extras = env.array(extras_count)?;
+    let (mut nl, mut ne) = (0, 0);
+    for (i, r) in records.iter().enumerate() {
+        env.set_element(names, i, env.string(&r.entry.name)?)?;
+        if matches!(r.entry.kind, EntryType::Hardlink | EntryType::Symlink) {
+            env.set_element(links, nl, env.string(&r.entry.linkname)?)?;
+            nl += 1;
+        }
+        let extra = match &r.extra {
+            Extra::None => 0.0,
+            Extra::Head(h) => {
+                env.set_element(extras, ne, env.buffer(h)?)?;
+                ne += 1;
+                ne as f64
+            }
+            Extra::Class(c) => {
+                env.set_element(extras, ne, classification_to_js(env, c)?)?;
+                ne += 1;
+                ne as f64
+            }
+        };
+        // Sizes are below 2^53 (the parser refuses larger), so a double holds them exactly.
+        meta.extend_from_slice(&[r.entry.kind as u8 as f64, f64::from(r.entry.mode), r.entry.size as f64, extra]);
+    }
+    let o = env.object()?;
+    env.set(o, c"count", env.f64(records.len() as f64)?)?;
+    env.set(o, c"meta", env.float64_array(&meta)?)?;
+    env.set(o, c"names", names)?;
+    env.set(o, c"links", links)?;
+    env.set(o, c"extras", extras)?;
+    Ok(o)
+}
+
+fn throw_error(env: Env, code: &CStr, msg: &str) -> JsFail {
+    match env.error(code, msg) {
+        Ok(e) => {
+            // Safety: `e` was created in this callback.
+            unsafe { napi_throw(env.0, e) };
+            JsFail::Status(NAPI_PENDING_EXCEPTION)
+        }
+        Err(f) => f,
+    }
+}
+
+/// Drops the scan when its handle is garbage-collected.
+unsafe extern "C" fn finalize_scan(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
+    if !data.is_null() {
+        // Safety: `data` is the Box made in `start_cb`, handed to Node once and freed only here.
+        drop(unsafe { Box::from_raw(data.cast::<Option<PushScan>>()) });
+    }
+}
+
+/// `layerScanStart(): handle`
+unsafe extern "C" fn start_cb(env: napi_env, _info: napi_callback_info) -> napi_value {
+    guarded(env, |env| {
+        let data = Box::into_raw(Box::new(Some(PushScan::default())));
+        let mut v = ptr::null_mut();
+        // Safety: `data` is a valid heap pointer whose ownership passes to Node's finalizer.
+        let status = unsafe { napi_create_external(env.0, data.cast(), Some(finalize_scan), ptr::null_mut(), &mut v) };
+        if status != NAPI_OK {
+            // Safety: Node did not take the pointer; free it here.
+            drop(unsafe { Box::from_raw(data) });
+        }
+        check(status)?;
+        Ok(v)
+    })
+}
+
+/// The scan behind a handle. The reference is used within the current callback only.
+fn scan_of<'a>(env: Env, handle: napi_value) -> JsResult<&'a mut Option<PushScan>> {
+    let mut data: *mut c_void = ptr::null_mut();
+    // Safety: `handle` is an argument of this callback; a non-external value fails with a status.
+    check(unsafe { napi_get_value_external(env.0, handle, &mut data) }).map_err(|_| JsFail::Type(BAD_HANDLE))?;
+    if data.is_null() {
+        return Err(JsFail::Type(BAD_HANDLE));
+    }
+    // Safety: every external this addon makes holds a Box<Option<PushScan>> (start_cb), alive
+    // until Node finalizes the handle, which cannot happen while the handle is an argument.
+    // The addon runs on Node's main thread only, so no other reference exists during the call.
+    Ok(unsafe { &mut *data.cast::<Option<PushScan>>() })
+}
+
+/// `layerScanPush(handle, chunk)`: throws an Error with code ELFSCAN_TAR when the tar is malformed.
+unsafe extern "C" fn push_cb(env: napi_env, info: napi_callback_info) -> napi_value {
+    guarded(env, |env| {
+        let [handle, chunk] = args::<2>(env, info)?;
+        let scan = scan_of(env, handle)?;
+        let (data, len) = super::u8_array(env, chunk).map_err(|_| JsFail::Type(BAD_CHUNK))?;
+        let Some(s) = scan.as_mut() else { return Err(JsFail::Type(BAD_HANDLE)) };
+        let bytes: &[u8] = if data.is_null() || len == 0 {
+            &[]
+        } else {
+            // Safety: Node guarantees `len` bytes at `data` for this callback; no JS runs and no
+            // JS value is created while the slice lives.
+            unsafe { std::slice::from_raw_parts(data, len) }
+        };
+        let r = s.push(bytes);
+        match r {
+            Ok(()) => env.null(),
+            Err(e) => Err(throw_error(env, TAR_ERROR, &e.0)),
+        }
+    })
+}
+
+/// `layerScanEnd(handle): LayerRecords`: throws (code ELFSCAN_TAR) when the data stopped early.
+unsafe extern "C" fn end_cb(env: napi_env, info: napi_callback_info) -> napi_value {
+    guarded(env, |env| {
+        let [handle] = args::<1>(env, info)?;
+        let scan = scan_of(env, handle)?;
+        let Some(s) = scan.take() else { return Err(JsFail::Type(BAD_HANDLE)) };
+        match s.finish() {
+            Ok(records) => records_to_js(env, &records),
+            Err(e) => Err(throw_error(env, TAR_ERROR, &e.0)),
+        }
+    })
+}
+
+/// One walk on the thread pool: inputs, then the result the pool thread leaves for `complete`.
+struct Job {
+    path: String,
+    start: u64,
+    length: u64,
+    deferred: napi_deferred,
+    work: napi_async_work,
+    result: Option<Result<Vec<Record>, (&'static CStr, String)>>,
+}
+
+fn run_walk(path: &str, start: u64, length: u64) -> Result<Vec<Record>, (&'static CStr, String)> {
+    let io = |e: std::io::Error| (IO_ERROR, e.to_string());
+    let file = File::open(path).map_err(io)?;
+    match walk_file(&file, start, length) {
+        Ok(r) => Ok(r),
+        Err(WalkFail::Tar(e)) => Err((TAR_ERROR, e.0)),
+        Err(WalkFail::Io(e)) => Err(io(e)),
+    }
+}
+
+/// Runs on a pool thread: no Node-API calls here.
+unsafe extern "C" fn execute_walk(_env: napi_env, data: *mut c_void) {
+    // Safety: `data` is the Job made in `file_cb`; only this callback touches it until `complete`.
+    let job = unsafe { &mut *data.cast::<Job>() };
+    job.result = Some(match catch_unwind(AssertUnwindSafe(|| run_walk(&job.path, job.start, job.length))) {
+        Ok(r) => r,
+        Err(_) => Err((TAR_ERROR, "elfscan native: internal error (the layer walker panicked)".into())),
+    });
+}
+
+/// Back on the main thread: settles the promise and frees the job.
+unsafe extern "C" fn complete_walk(env: napi_env, _status: napi_status, data: *mut c_void) {
+    // Safety: `data` is the Job made in `file_cb`; the pool is done with it, so this owns it now.
+    let job = unsafe { Box::from_raw(data.cast::<Job>()) };
+    let e = Env(env);
+    // Safety: `work` was created by `file_cb` and is deleted exactly once, here.
+    unsafe { napi_delete_async_work(env, job.work) };
+    let outcome = catch_unwind(AssertUnwindSafe(|| match job.result.as_ref() {
+        Some(Ok(records)) => records_to_js(e, records).map(|v| (true, v)),
+        Some(Err((code, msg))) => e.error(code, msg).map(|v| (false, v)),
+        None => e.error(TAR_ERROR, "elfscan native: the layer walk did not run").map(|v| (false, v)),
+    }));
+    let (ok, value) = match outcome {
+        Ok(Ok(v)) => v,
+        _ => match e.error(TAR_ERROR, "elfscan native: internal error (could not build the layer's records)") {
+            Ok(v) => (false, v),
+            Err(_) => return,
+        },
+    };
+    // Safety: `deferred` was created by `file_cb` and is settled exactly once, here.
+    unsafe {
+        if ok {
+            napi_resolve_deferred(env, job.deferred, value);
+        } else {
+            napi_reject_deferred(env, job.deferred, value);
+        }
+    }
+}
+
+fn string_arg(env: Env, value: napi_value) -> JsResult<String> {
+    let mut len = 0usize;
+    // Safety: a null buffer asks only for the length; `len` is a valid out-pointer.
+    check(unsafe { napi_get_value_string_utf8(env.0, value, ptr::null_mut(), 0, &mut len) })
+        .map_err(|_| JsFail::Type(BAD_FILE_ARGS))?;
+    let mut buf = vec![0u8; len + 1];
+    let mut got = 0usize;
+    // Safety: `buf` has room for `len` bytes plus the NUL Node writes.
+    check(unsafe { napi_get_value_string_utf8(env.0, value, buf.as_mut_ptr().cast(), buf.len(), &mut got) })?;
+    buf.truncate(got);
+    String::from_utf8(buf).map_err(|_| JsFail::Type(BAD_FILE_ARGS))
+}
+
+/// `layerScanFile(path, start, length): Promise<LayerRecords>`; rejects with an Error whose code
+/// is ELFSCAN_TAR (malformed tar) or ELFSCAN_IO (the file could not be read).
+unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_value {
+    guarded(env, |env| {
+        let [path, start, length] = args::<3>(env, info)?;
+        let path = string_arg(env, path)?;
+        let start = number(env, start, BAD_FILE_ARGS)?;
+        let length = number(env, length, BAD_FILE_ARGS)?;
+        let mut deferred = ptr::null_mut();
+        let mut promise = ptr::null_mut();
+        // Safety: both are valid out-pointers.
+        check(unsafe { napi_create_promise(env.0, &mut deferred, &mut promise) })?;
+        let job = Box::into_raw(Box::new(Job { path, start, length, deferred, work: ptr::null_mut(), result: None }));
+        let name = env.string("elfscan:layerScanFile")?;
+        let mut work = ptr::null_mut();
+        // Safety: the callbacks are extern "C" fns that live forever; `job` stays valid until
+        // complete_walk frees it.
+        let status = unsafe {
+            napi_create_async_work(
+                env.0,
+                ptr::null_mut(),
+                name,
+                Some(execute_walk),
+                Some(complete_walk),
+                job.cast(),
+                &mut work,
+            )
+        };
+        if status != NAPI_OK {
+            // Safety: Node did not take the job.
+            drop(unsafe { Box::from_raw(job) });
+            return Err(JsFail::Status(status));
+        }
+        // Safety: `job` is valid and not yet shared with the pool.
+        unsafe { (*job).work = work };
+        // Safety: `work` was just created.
+        check(unsafe { napi_queue_async_work(env.0, work) })?;
+        Ok(promise)
+    })
+}
+
+pub(super) fn register(env: Env, exports: napi_value) -> JsResult<()> {
+    env.set(exports, c"layerScanStart", env.function(c"layerScanStart", start_cb)?)?;
+    env.set(exports, c"layerScanPush", env.function(c"layerScanPush", push_cb)?)?;
+    env.set(exports, c"layerScanEnd", env.function(c"layerScanEnd", end_cb)?)?;
+    env.set(exports, c"layerScanFile", env.function(c"layerScanFile", file_cb)?)?;
+    Ok(())
+}

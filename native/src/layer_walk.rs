@@ -1,0 +1,226 @@
+//! The two ways a layer's tar reaches the scanner. `PushScan`: every byte, in chunks (stdin,
+//! registries, compressed layers after their decompressor). `walk_file`: a plain tar lying in a
+//! file at a known offset (a layer blob, or a layer nested in a docker-save tarball), read in
+//! windows of WINDOW bytes over runs of headers and small files and by seeking over bodies no one
+//! reads — with the same parser and the same per-file rules, so both give the same records.
+#![forbid(unsafe_code)]
+
+use std::fs::File;
+use std::io;
+
+use crate::layer_scan::{LayerScan, Record};
+use crate::tar_walk::{TarWalk, WalkError};
+
+/// Bytes read at once from a seekable layer. Large enough that a run of small entries costs one
+/// read per window; small enough that landing on a large body wastes little.
+pub const WINDOW: usize = 128 * 1024;
+
+/// Why a walk stopped.
+#[derive(Debug)]
+pub enum WalkFail {
+    /// The archive is malformed: the sentence the TypeScript reader would throw.
+    Tar(WalkError),
+    /// Reading the file failed.
+    Io(io::Error),
+}
+
+impl From<WalkError> for WalkFail {
+    fn from(e: WalkError) -> Self {
+        WalkFail::Tar(e)
+    }
+}
+
+impl From<io::Error> for WalkFail {
+    fn from(e: io::Error) -> Self {
+        WalkFail::Io(e)
+    }
+}
+
+/// A layer read as a stream of chunks.
+pub struct PushScan {
+    walk: TarWalk<LayerScan>,
+}
+
+impl Default for PushScan {
+    fn default() -> Self {
+        PushScan { walk: TarWalk::new(LayerScan::new(false)) }
+    }
+}
+
+impl PushScan {
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), WalkError> {
+        self.walk.push(chunk)
+    }
+
+    pub fn finish(mut self) -> Result<Vec<Record>, WalkError> {
+        self.walk.end()?;
+        Ok(self.walk.sink.records)
+    }
+}
+
+/// Reads up to `buf.len()` bytes at `offset`; fewer only at the end of the file.
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut done = 0;
+    while done < buf.len() {
+        let n = read_at_once(file, &mut buf[done..], offset + done as u64)?;
+        if n == 0 {
+            break;
+        }
+        done += n;
+    }
+    Ok(done)
+}
+
+#[cfg(unix)]
+fn read_at_once(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    loop {
+        match file.read_at(buf, offset) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
+}
+
+#[cfg(windows)]
+fn read_at_once(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    use std::os::windows::fs::FileExt;
+    file.seek_read(buf, offset)
+}
+
+/// Scans the plain tar at `[start, start + len)` of `file`, reading only headers, heads and the
+/// ranges ELF files want.
+pub fn walk_file(file: &File, start: u64, len: u64) -> Result<Vec<Record>, WalkFail> {
+    let mut walk = TarWalk::new(LayerScan::new(true));
+    let mut buf = vec![0u8; WINDOW];
+    let mut pos = 0u64; // relative to start
+    loop {
+        if walk.sink.has_pending() {
+            walk.sink.complete_pending(&mut |offset, n| -> Result<Vec<u8>, WalkFail> {
+                let mut bytes = vec![0u8; n as usize];
+                // A body that ends early is the truncation the walk reports on its own.
+                let got = if offset >= len {
+                    0
+                } else {
+                    read_at(file, &mut bytes[..n.min(len - offset) as usize], start + offset)?
+                };
+                if got < n as usize {
+                    return Err(WalkFail::Tar(WalkError("archive is truncated".into())));
+                }
+                Ok(bytes)
+            })?;
+        }
+        let skip = walk.skippable();
+        if skip == u64::MAX {
+            break; // the archive ended with its zero blocks
+        }
+        if skip > 0 {
+            let n = skip.min(len - pos);
+            walk.skip(n);
+            pos += n;
+        }
+        if pos >= len {
+            break;
+        }
+        let want = (WINDOW as u64).min(len - pos) as usize;
+        let got = read_at(file, &mut buf[..want], start + pos)?;
+        if got == 0 {
+            break; // the file is shorter than the range: end() says the archive is truncated
+        }
+        walk.push(&buf[..got])?;
+        pos += got as u64;
+    }
+    walk.end()?;
+    Ok(walk.sink.records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer_scan::Extra;
+    use std::io::Write;
+
+    fn header(name: &str, size: usize, flag: u8) -> Vec<u8> {
+        let mut b = vec![0u8; 512];
+        b[..name.len()].copy_from_slice(name.as_bytes());
+        b[100..108].copy_from_slice(b"0000644\0");
+        b[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+        b[156] = flag;
+        b[257..263].copy_from_slice(b"ustar\0");
+        b[263..265].copy_from_slice(b"00");
+        b[148..156].copy_from_slice(b"        ");
+        let sum: u32 = b.iter().map(|&c| u32::from(c)).sum();
+        b[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        b
+    }
+
+    fn tar(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (name, body) in entries {
+            out.extend(header(name, body.len(), b'0'));
+            out.extend(body);
+            out.resize(out.len().div_ceil(512) * 512, 0);
+        }
+        out.extend([0u8; 1024]);
+        out
+    }
+
+    fn summary(records: &[Record]) -> Vec<(String, u64, String)> {
+        records
+            .iter()
+            .map(|r| {
+                let extra = match &r.extra {
+                    Extra::None => "-".to_string(),
+                    Extra::Head(h) => format!("head {}", h.len()),
+                    Extra::Class(i) => format!("{:?}", i.classification).chars().take(40).collect(),
+                };
+                (r.entry.name.clone(), r.entry.size, extra)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pushing_in_any_chunks_and_walking_a_file_give_the_same_records() {
+        let mut big = b"\x7fELF".to_vec();
+        big.resize(300_000, 7);
+        let t = tar(&[
+            ("a.sh", b"#!/bin/sh\necho hi\n".to_vec()),
+            ("big.bin", vec![1u8; 400_000]),
+            ("etc/ld.so.conf", b"include /etc/ld.so.conf.d/*.conf\n".to_vec()),
+            ("bad.elf", big),
+            ("empty", Vec::new()),
+        ]);
+        let mut whole = PushScan::default();
+        whole.push(&t).unwrap();
+        let want = summary(&whole.finish().unwrap());
+        for chunk in [1, 7, 512, 4096, 100_000] {
+            let mut s = PushScan::default();
+            for c in t.chunks(chunk) {
+                s.push(c).unwrap();
+            }
+            assert_eq!(summary(&s.finish().unwrap()), want, "chunks of {chunk}");
+        }
+        let dir = std::env::temp_dir().join(format!("elfscan-walk-{}", std::process::id()));
+        let mut f = File::create(&dir).unwrap();
+        f.write_all(b"prefix--").unwrap();
+        f.write_all(&t).unwrap();
+        drop(f);
+        let f = File::open(&dir).unwrap();
+        let got = walk_file(&f, 8, t.len() as u64).unwrap();
+        std::fs::remove_file(&dir).ok();
+        assert_eq!(summary(&got), want);
+        assert_eq!(want[0].2, "head 18");
+        assert_eq!(want[2].2, "head 33");
+    }
+
+    #[test]
+    fn a_truncated_layer_says_so_from_a_file_too() {
+        let t = tar(&[("a", vec![1u8; 2000])]);
+        let dir = std::env::temp_dir().join(format!("elfscan-walk-t-{}", std::process::id()));
+        std::fs::write(&dir, &t[..1000]).unwrap();
+        let f = File::open(&dir).unwrap();
+        let e = walk_file(&f, 0, t.len() as u64).unwrap_err();
+        std::fs::remove_file(&dir).ok();
+        assert!(matches!(e, WalkFail::Tar(WalkError(ref m)) if m == "archive is truncated"), "{e:?}");
+    }
+}
