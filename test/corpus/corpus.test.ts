@@ -1,6 +1,6 @@
 // The real-world corpus (images.ts): each image scanned as a docker-save archive, its labels
 // checked, and precision/recall over the whole corpus computed and written to
-// .cache/corpus/metrics.json (docs/rules.md quotes them). Zero false errors is a hard failure;
+// ~/.cache/elfscan/corpus/metrics.json (docs/rules.md quotes them). Zero false errors is a hard failure;
 // false warnings are counted in precision.
 
 import { writeFileSync } from 'node:fs';
@@ -54,7 +54,7 @@ describe('real-world corpus', () => {
     for (const img of clean) expect(reports.get(img.name)!.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
-  it('has precision and recall, written to .cache/corpus/metrics.json', () => {
+  it('has precision and recall, written to ~/.cache/elfscan/corpus/metrics.json', () => {
     let tp = 0;
     let fp = 0;
     let labels = 0;

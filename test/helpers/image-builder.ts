@@ -65,22 +65,34 @@ export function layerTar(files: FileSpec[]): Buffer {
     const name = f.path.replace(/^\/+/, '');
     const dir = name.includes('/') ? name.slice(0, name.lastIndexOf('/') + 1) : '';
     const base = name.slice(dir.length);
-    switch (f.type ?? 'file') {
-      case 'whiteout':
-        return { name: `${dir}.wh.${base}`, body: '' };
-      case 'opaque':
-        return { name: `${name}/.wh..wh..opq`, body: '' };
-      case 'directory':
-        return { name: `${name}/`, type: 'directory', mode: f.mode ?? 0o755 };
-      case 'symlink':
-        return { name, type: 'symlink', linkname: f.target ?? '' };
-      case 'hardlink':
-        return { name, type: 'hardlink', linkname: (f.target ?? '').replace(/^\/+/, '') };
-      default:
-        return { name, body: f.fixture ? fixture(f.fixture) : (f.body ?? ''), mode: f.mode ?? (f.fixture ? 0o755 : 0o644) };
-    }
+    return longNames(entryOf(f, name, dir, base));
   });
   return buildTar(entries);
+}
+
+/** ustar holds 100-byte names: longer ones get a PAX record, as docker and containerd write them. */
+function longNames(e: TarEntry): TarEntry {
+  const pax: Record<string, string> = {};
+  if (Buffer.byteLength(e.name) >= 100) pax.path = e.name;
+  if (e.linkname && Buffer.byteLength(e.linkname) >= 100) pax.linkpath = e.linkname;
+  return Object.keys(pax).length ? { ...e, pax } : e;
+}
+
+function entryOf(f: FileSpec, name: string, dir: string, base: string): TarEntry {
+  switch (f.type ?? 'file') {
+    case 'whiteout':
+      return { name: `${dir}.wh.${base}`, body: '' };
+    case 'opaque':
+      return { name: `${name}/.wh..wh..opq`, body: '' };
+    case 'directory':
+      return { name: `${name}/`, type: 'directory', mode: f.mode ?? 0o755 };
+    case 'symlink':
+      return { name, type: 'symlink', linkname: f.target ?? '' };
+    case 'hardlink':
+      return { name, type: 'hardlink', linkname: (f.target ?? '').replace(/^\/+/, '') };
+    default:
+      return { name, body: f.fixture ? fixture(f.fixture) : (f.body ?? ''), mode: f.mode ?? (f.fixture ? 0o755 : 0o644) };
+  }
 }
 
 function compress(b: Buffer, how: BuildOptions['layerCompression']): Buffer {

@@ -41,6 +41,11 @@ describe('only the final filesystem is reported', () => {
     const got = await reported([[foreign('/usr/lib/a.so'), { path: '/usr/lib/b.so', type: 'symlink', target: 'a.so' }]]);
     expect(got).toEqual({ paths: ['/usr/lib/a.so'], files: 1, binaries: 1 });
   });
+  it('long paths (PAX records) are reported whole', async () => {
+    const long = `/app/node_modules/${'@scope-with-a-long-name/'.repeat(5)}addon/build/Release/addon.node`;
+    expect(long.length).toBeGreaterThan(150);
+    expect((await reported([[foreign(long)]])).paths).toEqual([long]);
+  });
   it('paths are absolute and normalized whatever the tar wrote', async () => {
     expect((await reported([[foreign('./app//lib/../x.so')]])).paths).toEqual(['/app/x.so']);
   });

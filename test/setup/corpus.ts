@@ -1,23 +1,23 @@
-// Builds the real-world corpus (test/corpus/images.ts) once per machine into .cache/corpus/
-// (git-ignored): fixtures/corpus/fetch.sh downloads and unpacks Debian packages and npm packs,
+// Builds the real-world corpus (test/corpus/images.ts) once per machine into
+// ~/.cache/elfscan/corpus/ (or $ELFSCAN_CACHE/corpus/) — outside the checkout, so that a fresh
+// clone on the same machine (as CI makes) reuses the downloads: fixtures/corpus/fetch.sh downloads and unpacks Debian packages and npm packs,
 // then each image is written as a docker-save archive by the test image builder. Rebuilt only
-// when the downloads or the definitions change (.cache/corpus/images/.stamp). A failure fails
+// when the downloads or the definitions change (corpus/images/.stamp). A failure fails
 // the suite — nothing is skipped silently.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildArchive, type FileSpec } from '../helpers/image-builder.js';
 import { CORPUS, type CorpusImage, type Layer } from '../corpus/images.js';
 
-export const CORPUS_DIR = fileURLToPath(new URL('../../.cache/corpus/', import.meta.url));
+export const CORPUS_DIR = join(process.env.ELFSCAN_CACHE ?? join(homedir(), '.cache', 'elfscan'), 'corpus');
 export const DOWNLOADS = join(CORPUS_DIR, 'downloads');
 export const IMAGES = join(CORPUS_DIR, 'images');
 
-/** Paths a ustar header holds without a PAX record (the test tar builder writes none). */
-const NAME_MAX = 100;
 /** Folders of a package that hold no code: left out to keep the images small. */
 const SKIP = /^\/usr\/share\/|^\/usr\/include\//;
 /** Debian bookworm installs with merged /usr: /lib, /bin, /sbin, /lib64… are symlinks into /usr. */
@@ -45,15 +45,8 @@ function filesOf(dir: string, mount: string, usrMerge: boolean): FileSpec[] {
       const st = lstatSync(abs);
       if (st.isDirectory()) walk(r);
       else if (st.isSymbolicLink()) {
-        const target = readlinkSync(abs);
-        if (path.length >= NAME_MAX || target.length >= NAME_MAX) continue;
-        out.push({ path, type: 'symlink', target });
+        out.push({ path, type: 'symlink', target: readlinkSync(abs) });
       } else if (st.isFile()) {
-        if (path.length >= NAME_MAX) {
-          const head = readFileSync(abs).subarray(0, 4);
-          if (head.toString('latin1') === '\x7fELF') throw new Error(`corpus: ${path} is too long for the test tar builder`);
-          continue;
-        }
         out.push({ path, body: readFileSync(abs), mode: st.mode & 0o7777 });
       }
     }
