@@ -2,10 +2,11 @@
 // report they compare: an arm64 image carrying one x86-64 addon, and a clean amd64 image.
 
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../../src/index.js';
-import { tempDir, writeOciDir, type BuildOptions, type ImageSpec } from '../../helpers/image-builder.js';
+import { tempDir, writeOciDir, type BuildOptions, type FileSpec, type ImageSpec } from '../../helpers/image-builder.js';
 
 export const arm64Image: ImageSpec = {
   platform: 'linux/arm64',
@@ -75,4 +76,17 @@ export async function push(specs: ImageSpec | ImageSpec[], dest: string, opts: B
     child.on('close', (c) => resolve({ code: c, stderr: err }));
   });
   if (code !== 0) throw new Error(`skopeo copy to ${dest} failed (exit ${code}): ${stderr.trim()}`);
+}
+
+/** A two-layer-heavy image (~12 MB, 3,046 files) for comparing sources; one foreign addon. */
+export function bigImage(platform: 'linux/arm64' | 'linux/amd64'): ImageSpec {
+  const arch = platform === 'linux/arm64' ? 'arm64' : 'amd64';
+  const other = arch === 'arm64' ? 'amd64' : 'arm64';
+  const text: FileSpec[] = Array.from({ length: 3000 }, (_, i) => ({ path: `/usr/share/doc/pkg${i % 100}/file${i}.txt`, body: `line ${i}\n`.repeat(200) }));
+  const bins: FileSpec[] = Array.from({ length: 40 }, (_, i) => ({ path: `/usr/lib/lib${i}.so`, fixture: `${arch}/libhello.so` }));
+  const blobs: FileSpec[] = Array.from({ length: 4 }, (_, i) => ({ path: `/opt/data/blob${i}.bin`, body: randomBytes(3 << 20) }));
+  return {
+    platform,
+    layers: [text, [...bins, { path: '/usr/bin/hello', fixture: `${arch}/hello` }], blobs, [{ path: '/app/addon.node', fixture: `${other}/libhello.so` }]],
+  };
 }
