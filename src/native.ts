@@ -16,9 +16,32 @@ export interface Piece {
   bytes: Uint8Array;
 }
 
+/**
+ * One layer's entries from the native walker (native/src/glue/walk.rs), flat: `meta` holds four
+ * numbers per entry — type (0 file, 1 hard link, 2 symlink, 3 directory, 4 other), mode, size, and
+ * either 0 or 1 + the index of the entry's item in `extras` (for an outer archive: the offset of
+ * a regular file's body). `links` holds the link text of each hard and symbolic link, in order;
+ * an extra is a regular file's head bytes (its `#!` line or loader-configuration text) or, for a
+ * binary candidate, the classifier's final answer.
+ */
+export interface LayerRecords {
+  count: number;
+  meta: Float64Array;
+  names: string[];
+  links: string[];
+  extras: (Buffer | Classification)[];
+}
+
+/** A streaming layer scan inside the addon. */
+export type LayerScanHandle = { readonly __brand: 'LayerScanHandle' };
+
 /** What the addon exports (native/src/glue.rs). */
 interface Addon {
   inspect(head: Uint8Array, fileSize: number, pieces?: Piece[]): Classification;
+  layerScanStart(): LayerScanHandle;
+  layerScanPush(handle: LayerScanHandle, chunk: Uint8Array): void;
+  layerScanEnd(handle: LayerScanHandle): LayerRecords;
+  layerScanFile(path: string, start: number, length: number, outer: number): Promise<LayerRecords>;
   interfaceVersion: number;
 }
 
@@ -149,6 +172,35 @@ export function classify(head: Uint8Array, fileSize: number): Classification {
  */
 export function inspect(head: Uint8Array, fileSize: number, pieces: Piece[]): Classification {
   return addon().inspect(head, fileSize, pieces);
+}
+
+/**
+ * The layer walker (native/src/layer_walk.rs), streaming: start, push the layer's plain tar bytes
+ * in chunks of any size, end. push/end throw an Error with `code` 'ELFSCAN_TAR' and the tar
+ * reader's sentence when the archive is malformed or stops early.
+ */
+export const layerScan = {
+  start: (): LayerScanHandle => walker().layerScanStart(),
+  push: (h: LayerScanHandle, chunk: Uint8Array): void => walker().layerScanPush(h, chunk),
+  end: (h: LayerScanHandle): LayerRecords => walker().layerScanEnd(h),
+};
+
+/**
+ * The layer walker over `[start, start + length)` of a file, on libuv's thread pool: only tar
+ * headers, file heads and the ranges ELF files want are read. `outer` lists an outer archive's
+ * entries with their body offsets instead. Rejects with `code` 'ELFSCAN_TAR' (malformed tar) or
+ * 'ELFSCAN_IO' (read failure).
+ */
+export function layerScanFile(path: string, start: number, length: number, outer = false): Promise<LayerRecords> {
+  return walker().layerScanFile(path, start, length, outer ? 1 : 0);
+}
+
+/** The addon, refused with the rebuild sentence when it predates the layer walker. */
+function walker(): Addon {
+  const a = addon();
+  if (typeof a.layerScanFile !== 'function')
+    throw new ElfscanError('elfscan', `the native addon ${loaded!.path} has no layer walker (it is out of date); rebuild it with \`${BUILD_COMMAND}\``);
+  return a;
 }
 
 /**

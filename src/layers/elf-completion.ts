@@ -64,15 +64,24 @@ export class ElfCompletion {
 
   /** Bytes of the file from the current position on. */
   data(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    const at = this.pos;
-    this.pos += chunk.length;
-    overlapInto(this.prefix, chunk, at);
-    if (this.tail) overlapInto(this.tail, chunk, at);
-    for (const c of this.captures) overlapInto(c, chunk, at);
-    if (this.pending.some((end) => end <= this.pos) && this.calls < CALLS_MAX) {
-      this.pending = this.pending.filter((end) => end > this.pos);
-      this.ask(false);
+    let rest = chunk;
+    while (rest.length > 0) {
+      // Stop exactly at the next pending end, so that when the classifier is asked again (and so
+      // its answer) does not depend on chunk sizes — native/src/elf_complete.rs plays the same
+      // pass over a file read at offsets, and the two must agree.
+      const stop = this.calls < CALLS_MAX && this.pending.length > 0 ? Math.min(...this.pending) : Infinity;
+      const take = stop === Infinity ? rest.length : Math.max(0, Math.min(rest.length, stop - this.pos));
+      const piece = take === rest.length ? rest : rest.subarray(0, take);
+      rest = rest.subarray(take);
+      const at = this.pos;
+      this.pos += take;
+      overlapInto(this.prefix, piece, at);
+      if (this.tail) overlapInto(this.tail, piece, at);
+      for (const c of this.captures) overlapInto(c, piece, at);
+      if (this.calls < CALLS_MAX && this.pending.some((end) => end <= this.pos)) {
+        this.pending = this.pending.filter((end) => end > this.pos);
+        this.ask(false);
+      }
     }
   }
 

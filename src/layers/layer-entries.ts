@@ -5,7 +5,7 @@
 // the loader's small configuration files are kept as text for the missing-library rule.
 
 import type { Classification, LayerEntry, LayerIndex } from '../model.js';
-import { classify, isCandidate } from '../native.js';
+import { classify, isCandidate, type LayerRecords } from '../native.js';
 import { ElfCompletion } from './elf-completion.js';
 import type { TarBodySink, TarHeader } from './tar-reader.js';
 
@@ -25,6 +25,9 @@ export function isLoaderConfig(path: string, size: number): boolean {
 }
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
+/** The walker's type numbers (native/src/tar_header.rs EntryType). */
+const ENTRY_TYPES: TarHeader['type'][] = ['file', 'hardlink', 'symlink', 'directory', 'other'];
+const NO_BYTES = Buffer.alloc(0);
 
 /** Lexically normalizes a tar name to an absolute path: "./usr//lib/" → "/usr/lib"; ".." clamps at "/". */
 export function normalizePath(name: string): string {
@@ -99,15 +102,22 @@ export class LayerEntryCollector {
       this.completion.data(chunk);
       return;
     }
-    if (this.current === null || this.filled >= this.want) return;
-    const n = Math.min(chunk.length, this.want - this.filled);
-    chunk.copy(this.scratch, this.filled, 0, n);
-    this.filled += n;
-    if (this.filled === this.want) {
-      this.decide(false);
-      // The rest of this chunk is the body past the head (decide may have started a completion).
-      const completion = this.completion as ElfCompletion | null;
-      if (completion && n < chunk.length) completion.data(chunk.subarray(n));
+    let at = 0;
+    // A need-more answer raises `want`: keep filling from the same chunk while it lasts.
+    while (this.current !== null && this.filled < this.want && at < chunk.length) {
+      const n = Math.min(chunk.length - at, this.want - this.filled);
+      chunk.copy(this.scratch, this.filled, at, at + n);
+      this.filled += n;
+      at += n;
+      if (this.filled === this.want) {
+        this.decide(false);
+        // The rest of this chunk is the body past the head (decide may have started a completion).
+        const completion = this.completion as ElfCompletion | null;
+        if (completion) {
+          if (at < chunk.length) completion.data(chunk.subarray(at));
+          return;
+        }
+      }
     }
   }
 
@@ -132,6 +142,24 @@ export class LayerEntryCollector {
     this.current = null;
     if (c === null) this.noteText(entry, head);
     else this.settle(entry, c);
+  }
+
+  /**
+   * Entries the native walker read (native.ts LayerRecords), in tar order: each becomes the
+   * LayerEntry the streaming path would have made, through the same onEntry/addFile rules.
+   */
+  addRecords(r: LayerRecords): void {
+    const { meta, names, links, extras } = r;
+    let link = 0;
+    for (let i = 0; i < r.count; i++) {
+      const type = ENTRY_TYPES[meta[4 * i]!]!;
+      const linkname = type === 'hardlink' || type === 'symlink' ? links[link++]! : '';
+      const h: TarHeader = { name: names[i]!, type, linkname, size: meta[4 * i + 2]!, mode: meta[4 * i + 1]! };
+      const x = meta[4 * i + 3]!;
+      const extra = x === 0 ? null : extras[x - 1]!;
+      if (extra === null || Buffer.isBuffer(extra)) this.addFile(h, extra ?? NO_BYTES, null);
+      else this.addFile(h, NO_BYTES, extra);
+    }
   }
 
   /** Classifies the head; may raise `want` so that more of the body is collected first. */

@@ -1,13 +1,15 @@
 // One layer's bytes (compressed or not) in, its LayerIndex out. The same push interface serves a
-// layer nested in an outer archive and a layer blob read from disk or the network; it optionally
+// layer nested in an outer archive and a layer blob read from disk or the network: the
+// decompressor's plain tar goes straight into the native layer walker (native/src/layer_walk.rs),
+// whose one flat result per layer layer-entries.ts turns into LayerEntry records. It optionally
 // checks the bytes against the digest the manifest names, since a mismatch must end the scan.
 
 import { createHash, type Hash } from 'node:crypto';
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
+import { layerScan, type LayerRecords } from '../native.js';
 import { createDecompressor, type Decompressor } from './decompress.js';
 import { LayerEntryCollector } from './layer-entries.js';
-import { TarReader } from './tar-reader.js';
 
 /** Above this many queued compressed bytes the producer waits for the decompressor. */
 export const BACKLOG_LIMIT = 4 << 20;
@@ -32,8 +34,7 @@ export function isValidDigest(d: string): boolean {
  * source names none (legacy docker-save layer.tar files are named by id, not digest).
  */
 export function createLayerScanner(digest: string | null, where: string, verify: string | null): LayerScanner {
-  const collector = new LayerEntryCollector(digest);
-  const tar = new TarReader(collector.onEntry, where);
+  const tar = nativeTarSink(where);
   const decompressor: Decompressor = createDecompressor(tar, where);
   const hash: Hash | null = verify ? createHash(verify.slice(0, verify.indexOf(':'))) : null;
   let bytes = 0;
@@ -53,9 +54,47 @@ export function createLayerScanner(digest: string | null, where: string, verify:
         const got = `${verify.slice(0, verify.indexOf(':'))}:${hash.digest('hex')}`;
         if (got !== verify) throw new ElfscanError(where, `content does not match its digest (got ${got})`);
       }
-      return collector.finish(bytes);
+      return layerIndex(digest, tar.records!, bytes);
     },
   };
+}
+
+/** The plain tar of a layer into the native walker; its sentences become ElfscanErrors naming `where`. */
+export function nativeTarSink(where: string): { push(b: Buffer): void; end(): void; records: LayerRecords | null } {
+  const handle = layerScan.start();
+  const sink = {
+    records: null as LayerRecords | null,
+    push(b: Buffer): void {
+      try {
+        layerScan.push(handle, b);
+      } catch (e) {
+        throw walkerError(e, where);
+      }
+    },
+    end(): void {
+      try {
+        sink.records = layerScan.end(handle);
+      } catch (e) {
+        throw walkerError(e, where);
+      }
+    },
+  };
+  return sink;
+}
+
+/** A native walker's failure as the one sentence the TypeScript tar reader would have said. */
+export function walkerError(e: unknown, where: string): unknown {
+  const code = (e as { code?: string } | null)?.code;
+  if (code === 'ELFSCAN_TAR') return new ElfscanError(where, (e as Error).message);
+  if (code === 'ELFSCAN_IO') return new ElfscanError(where, `read failed: ${(e as Error).message}`);
+  return e;
+}
+
+/** The walker's records as a LayerIndex. */
+export function layerIndex(digest: string | null, records: LayerRecords, bytesRead: number): LayerIndex {
+  const collector = new LayerEntryCollector(digest);
+  collector.addRecords(records);
+  return collector.finish(bytesRead);
 }
 
 /** Feeds a whole byte stream (file, HTTP body) to a new layer scanner, honouring backpressure. */
