@@ -8,22 +8,16 @@
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
 import { createDecompressor } from '../layers/decompress.js';
-import { LayerEntryCollector } from '../layers/layer-entries.js';
-import { BACKLOG_LIMIT, asReadError, createLayerScanner, type LayerScanner } from '../layers/layer-scanner.js';
+import { BACKLOG_LIMIT, asReadError, createLayerScanner, layerIndex, nativeTarSink, type LayerScanner } from '../layers/layer-scanner.js';
 import { TarReader, type TarBodySink, type TarHeader } from '../layers/tar-reader.js';
+import { SNIFF_BYTES, entryKind, linkTarget, resolveLink } from './archive-entries.js';
 import { MAX_DOCUMENT_BYTES, archivePath, digestOfPath } from './blob-json.js';
 import type { BlobStore } from './source.js';
 
-/** Where image archives keep layers: OCI blobs, legacy "<id>/layer.tar", skopeo's "<hex>.tar". */
-const LAYER_PATH = /^(blobs\/[a-z0-9]+\/[a-f0-9]+|[^/]+\/layer\.tar|[^/]+\.tar(\.gz|\.zst)?)$/;
-/** Small top-level files that describe the archive. */
-const DOCUMENT_PATH = /^([^/]+\.json|oci-layout|repositories|blobs\/[a-z0-9]+\/[a-f0-9]+)$/;
-const SNIFF_BYTES = 512;
-
 export interface ArchiveContents {
   store: BlobStore;
-  /** The archive read as a root filesystem (used only when it holds no image metadata). */
-  asRootfs: LayerIndex;
+  /** The archive read as a root filesystem (asked only when it holds no image metadata). */
+  asRootfs: () => Promise<LayerIndex>;
 }
 
 type Kind = 'undecided' | 'document' | 'layer' | 'other';
@@ -39,11 +33,9 @@ class OuterFile implements TarBodySink {
     readonly path: string,
     private readonly size: number,
     private readonly archive: ArchiveReader,
-    private readonly rootfsSink: TarBodySink | null,
   ) {}
 
   data(chunk: Buffer): void {
-    this.rootfsSink?.data(chunk);
     if (this.kind === 'undecided') {
       this.keep(chunk);
       if (this.length >= SNIFF_BYTES || this.length >= this.size) this.decide();
@@ -52,7 +44,6 @@ class OuterFile implements TarBodySink {
   }
 
   end(): void {
-    this.rootfsSink?.end();
     if (this.kind === 'undecided') this.decide();
     if (this.kind === 'document') this.archive.documents.set(this.path, Buffer.concat(this.parts, this.length));
     else if (this.kind === 'layer') this.archive.finishLayer(this);
@@ -67,27 +58,15 @@ class OuterFile implements TarBodySink {
 
   private decide(): void {
     const head = Buffer.concat(this.parts, this.length);
-    const first = head.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
-    if (DOCUMENT_PATH.test(this.path) && this.size <= MAX_DOCUMENT_BYTES && (first === 0x7b || first === 0x5b || first === 0x6e)) {
-      this.kind = 'document'; // '{', '[' or 'null' (Docker 25 may write index.json as null)
-      return;
-    }
+    this.kind = entryKind(this.path, this.size, head, MAX_DOCUMENT_BYTES);
+    if (this.kind === 'document') return;
     this.parts = [];
     this.length = 0;
-    if (LAYER_PATH.test(this.path) && looksLikeLayer(head)) {
-      this.kind = 'layer';
+    if (this.kind === 'layer') {
       this.scanner = this.archive.startLayer(this.path);
       this.scanner.write(head);
-    } else this.kind = 'other';
+    }
   }
-}
-
-function looksLikeLayer(head: Buffer): boolean {
-  if (head.length >= 4 && head[0] === 0x1f && head[1] === 0x8b) return true;
-  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return true;
-  if (head.length >= 4 && (head.readUInt32LE(0) & 0xfffffff0) === 0x184d2a50) return true; // zstd skippable frame
-  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return true;
-  return head.length >= 512 && head.subarray(0, 1024).every((b) => b === 0); // an empty layer: just the end blocks
 }
 
 class ArchiveReader {
@@ -97,20 +76,19 @@ class ArchiveReader {
   /** Links inside the archive (skopeo writes "<id>/layer.tar" as a symlink to "<hex>.tar"). */
   readonly links = new Map<string, string>();
   private readonly active = new Set<LayerScanner>();
-  private readonly rootfs = new LayerEntryCollector(null);
+  /** The same bytes read as a root filesystem, by the native walker (as archive-file.ts does). */
+  readonly rootfs: ReturnType<typeof nativeTarSink>;
 
-  constructor(readonly where: string) {}
+  constructor(readonly where: string) {
+    this.rootfs = nativeTarSink(where);
+  }
 
   readonly onEntry = (h: TarHeader): TarBodySink | null => {
-    const rootfsSink = this.rootfs.onEntry(h);
     const path = archivePath(h.name);
-    if (h.type === 'symlink' || h.type === 'hardlink') {
-      const base = h.type === 'symlink' && path.includes('/') ? path.slice(0, path.lastIndexOf('/') + 1) : '';
-      this.links.set(path, archivePath(base + h.linkname));
-    }
-    if (h.type !== 'file') return rootfsSink;
+    if (h.type === 'symlink' || h.type === 'hardlink') this.links.set(path, linkTarget(path, h.type, h.linkname, archivePath));
+    if (h.type !== 'file') return null;
     this.names.add(path);
-    return new OuterFile(path, h.size, this, rootfsSink);
+    return new OuterFile(path, h.size, this);
   };
 
   startLayer(path: string): LayerScanner {
@@ -135,19 +113,28 @@ class ArchiveReader {
 
   /** The archive path a name stands for, through at most a few links. */
   resolve(path: string): string {
-    for (let i = 0; i < 8 && !this.names.has(path) && this.links.has(path); i++) path = this.links.get(path)!;
-    return path;
+    return resolveLink(path, this.names, this.links);
   }
 
   rootfsIndex(bytes: number): LayerIndex {
-    return this.rootfs.finish(bytes);
+    return layerIndex(null, this.rootfs.records!, bytes);
   }
 }
 
 export async function readArchive(input: AsyncIterable<Buffer>, where: string): Promise<ArchiveContents> {
   const archive = new ArchiveReader(where);
   const outer = new TarReader(archive.onEntry, where);
-  const decompressor = createDecompressor(outer, where);
+  const both = {
+    push(b: Buffer): void {
+      outer.push(b);
+      archive.rootfs.push(b);
+    },
+    end(): void {
+      outer.end();
+      archive.rootfs.end();
+    },
+  };
+  const decompressor = createDecompressor(both, where);
   let bytes = 0;
   try {
     for await (const chunk of input) {
@@ -162,7 +149,7 @@ export async function readArchive(input: AsyncIterable<Buffer>, where: string): 
     throw asReadError(e, where);
   }
   await decompressor.end();
-  return { store: memoryStore(archive), asRootfs: archive.rootfsIndex(bytes) };
+  return { store: memoryStore(archive), asRootfs: async () => archive.rootfsIndex(bytes) };
 }
 
 function memoryStore(archive: ArchiveReader): BlobStore {

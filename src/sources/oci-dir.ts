@@ -1,15 +1,14 @@
-// An OCI image layout on disk: documents read whole (they are small), layer blobs streamed
-// from their files straight into the layer scanner, each checked against its digest.
+// An OCI image layout on disk: documents read whole (they are small), layer blobs scanned in
+// place (layer-at.ts: plain ones walked at offsets, compressed ones streamed through their
+// decompressor), each checked against its digest.
 
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ElfscanError } from '../errors.js';
-import { asReadError, scanLayerStream } from '../layers/layer-scanner.js';
+import { scanLayerAt } from '../layers/layer-at.js';
+import { asReadError } from '../layers/layer-scanner.js';
 import { MAX_DOCUMENT_BYTES } from './blob-json.js';
 import type { BlobStore } from './source.js';
-
-const READ_CHUNK = 1 << 20;
 
 export function ociDirStore(dir: string, where: string): BlobStore {
   // Paths come from blobPath()/fixed names, never from raw input: digests were validated first.
@@ -37,9 +36,16 @@ export function ociDirStore(dir: string, where: string): BlobStore {
         await fh?.close();
       }
     },
-    layer(path, digest, verify) {
-      const stream = createReadStream(full(path), { highWaterMark: READ_CHUNK });
-      return scanLayerStream(stream, digest, `${where}: layer ${digest ?? path}`, verify);
+    async layer(path, digest, verify) {
+      const what = `${where}: layer ${digest ?? path}`;
+      let size;
+      try {
+        size = (await stat(full(path))).size;
+      } catch (e) {
+        throw asReadError(e, what);
+      }
+      // Plain blobs are walked in place; compressed ones stream through their decompressor.
+      return scanLayerAt(full(path), 0, size, digest, what, verify);
     },
   };
 }

@@ -5,10 +5,13 @@
 // never by their names.
 
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
+import { detectCompression } from '../layers/decompress.js';
+import { asReadError } from '../layers/layer-scanner.js';
+import { readArchiveFile } from './archive-file.js';
 import { readArchive } from './archive-stream.js';
 import { DAEMON_PREFIX, dockerSave } from './docker-daemon.js';
 import { dockerArchiveImages } from './docker-manifest.js';
@@ -57,8 +60,27 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
     return rootfsSource(source, await scanRootfsDir(source, source));
   }
   if (!st.isFile()) throw new ElfscanError(source, 'is neither a file nor a directory');
+  // A plain tar is read at offsets (its bodies mostly never read); a compressed one can only stream.
+  if (detectCompression(await firstBytes(source)) === 'none') {
+    const { store, asRootfs } = await readArchiveFile(source, source, st.size);
+    return fromStore(store, asRootfs);
+  }
   const stream = createReadStream(source, { highWaterMark: READ_CHUNK });
   return openArchive(stream, source);
+}
+
+async function firstBytes(path: string): Promise<Buffer> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    return buf.subarray(0, bytesRead);
+  } catch (e) {
+    throw asReadError(e, path);
+  } finally {
+    await fh?.close();
+  }
 }
 
 async function openArchive(input: AsyncIterable<Buffer>, where: string): Promise<OpenedSource> {
@@ -67,7 +89,7 @@ async function openArchive(input: AsyncIterable<Buffer>, where: string): Promise
 }
 
 /** manifest.json wins for docker-save archives; index.json alone means an OCI layout. */
-async function fromStore(store: BlobStore, asRootfs: LayerIndex | null): Promise<OpenedSource> {
+async function fromStore(store: BlobStore, asRootfs: (() => Promise<LayerIndex>) | null): Promise<OpenedSource> {
   if (await store.has('manifest.json')) {
     return { where: store.where, images: await dockerArchiveImages(store), indexPlatforms: null, rootfs: false };
   }
@@ -76,7 +98,7 @@ async function fromStore(store: BlobStore, asRootfs: LayerIndex | null): Promise
     return { where: store.where, images, indexPlatforms, rootfs: false };
   }
   if (asRootfs === null) throw new ElfscanError(store.where, 'is an OCI layout without index.json');
-  return rootfsSource(store.where, asRootfs);
+  return rootfsSource(store.where, await asRootfs());
 }
 
 function rootfsSource(where: string, layer: LayerIndex): OpenedSource {

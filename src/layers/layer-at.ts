@@ -1,0 +1,99 @@
+// A layer that lies in a file at a known offset — a blob of an OCI layout, or a layer nested in a
+// docker-save tarball — scanned without streaming it: a plain tar goes to the native walker,
+// which reads only headers, file heads and the ranges ELF files want (docs/performance.md);
+// a compressed one is read once, in large chunks, through its decompressor. A layer named by
+// digest is still hashed whole, alongside the walk: a mismatch must end the scan.
+
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { ElfscanError } from '../errors.js';
+import type { LayerIndex } from '../model.js';
+import { layerScanFile } from '../native.js';
+import { detectCompression } from './decompress.js';
+import { asReadError, layerIndex, scanLayerStream, walkerError } from './layer-scanner.js';
+
+/** Compressed layers are read in chunks this large (a larger chunk is fewer event-loop turns). */
+const READ_CHUNK = 1 << 20;
+/** Chunks hashed at once when a plain layer is checked against its digest. */
+const HASH_CHUNK = 4 << 20;
+
+/**
+ * Scans `[start, start + length)` of `file` as a layer. `verify`: the digest the bytes must hash
+ * to, or null. Errors name `where`, as the streaming path's do.
+ */
+export async function scanLayerAt(
+  file: string,
+  start: number,
+  length: number,
+  digest: string | null,
+  where: string,
+  verify: string | null,
+): Promise<LayerIndex> {
+  let head: Buffer;
+  try {
+    head = await readAt(file, start, Math.min(4, length));
+  } catch (e) {
+    throw asReadError(e, where);
+  }
+  if (detectCompression(head) !== 'none') {
+    const stream = createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
+    return scanLayerStream(stream, digest, where, verify);
+  }
+  const walk = layerScanFile(file, start, length);
+  const hash = verify ? hashRange(file, start, length, verify.slice(0, verify.indexOf(':'))) : null;
+  walk.catch(() => undefined);
+  hash?.catch(() => undefined);
+  let records;
+  try {
+    records = await walk;
+  } catch (e) {
+    throw walkerError(e, where);
+  }
+  if (hash && verify) {
+    let got;
+    try {
+      got = await hash;
+    } catch (e) {
+      throw asReadError(e, where);
+    }
+    if (got !== verify) throw new ElfscanError(where, `content does not match its digest (got ${got})`);
+  }
+  return layerIndex(digest, records, length);
+}
+
+async function readAt(file: string, start: number, length: number): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, start);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** "alg:hex" of `[start, start + length)` of `file`. */
+async function hashRange(file: string, start: number, length: number, alg: string): Promise<string> {
+  const h = createHash(alg);
+  const fh = await open(file, 'r');
+  try {
+    // Two buffers: the next read runs on the thread pool while this one is hashed.
+    const bufs = [Buffer.allocUnsafe(HASH_CHUNK), Buffer.allocUnsafe(HASH_CHUNK)];
+    let at = 0;
+    let n = 0;
+    let pending = fh.read(bufs[0]!, 0, Math.min(HASH_CHUNK, length), start);
+    while (at < length) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      const buf = bufs[n % 2]!;
+      at += bytesRead;
+      n++;
+      if (at < length) pending = fh.read(bufs[n % 2]!, 0, Math.min(HASH_CHUNK, length - at), start + at);
+      h.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
+  return `${alg}:${h.digest('hex')}`;
+}
