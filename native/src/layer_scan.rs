@@ -30,6 +30,8 @@ pub enum Extra {
     Head(Vec<u8>),
     /// A binary candidate: the classifier's final answer.
     Class(Box<Inspection>),
+    /// An outer archive's regular file: where its body starts (see OuterScan).
+    BodyAt(u64),
 }
 
 #[derive(Debug)]
@@ -67,11 +69,21 @@ pub struct LayerScan {
     streaming: Option<(usize, Streaming)>,
     pending: Vec<PendingSeek>,
     texts: u32,
+    /// The head buffer of the last file, reused: most files need nothing kept.
+    spare: Vec<u8>,
 }
 
 impl LayerScan {
     pub fn new(seekable: bool) -> LayerScan {
-        LayerScan { records: Vec::new(), seekable, current: None, streaming: None, pending: Vec::new(), texts: 0 }
+        LayerScan {
+            records: Vec::new(),
+            seekable,
+            current: None,
+            streaming: None,
+            pending: Vec::new(),
+            texts: 0,
+            spare: Vec::new(),
+        }
     }
 
     /// Seekable driver: whether ELF files wait for their wanted ranges to be read.
@@ -123,6 +135,7 @@ impl LayerScan {
             return;
         }
         self.records[cur.record].extra = Extra::Class(Box::new(first));
+        self.spare = cur.head;
     }
 
     /// A script's first line, or a loader configuration file's whole text.
@@ -132,12 +145,46 @@ impl LayerScan {
         let extra = if keep_text {
             self.texts += 1;
             Extra::Head(head)
-        } else if head.starts_with(b"#!") {
-            Extra::Head(head[..head.len().min(SHEBANG_BYTES)].to_vec())
         } else {
-            Extra::None
+            let e = if head.starts_with(b"#!") {
+                Extra::Head(head[..head.len().min(SHEBANG_BYTES)].to_vec())
+            } else {
+                Extra::None
+            };
+            self.spare = head;
+            e
         };
         self.records[cur.record].extra = extra;
+    }
+}
+
+/// The entries of an outer archive (a docker-save or oci-archive tarball) and where each regular
+/// file's body starts, so that its layers and documents can be read at their offsets. No body is
+/// read here.
+#[derive(Default)]
+pub struct OuterScan {
+    pub records: Vec<Record>,
+}
+
+impl EntrySink for OuterScan {
+    fn entry(&mut self, e: TarEntry) -> bool {
+        let file = e.kind == EntryType::File;
+        self.records.push(Record { entry: e, extra: Extra::None });
+        file
+    }
+
+    fn body(&mut self, at: u64, _stored: u64) {
+        if let Some(r) = self.records.last_mut() {
+            r.extra = Extra::BodyAt(at);
+        }
+    }
+
+    fn data(&mut self, _chunk: &[u8]) {}
+
+    fn end(&mut self) {}
+
+    fn needs_bytes(&self) -> bool {
+        false
     }
 }
 
