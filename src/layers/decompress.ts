@@ -4,6 +4,9 @@
 // frame walker that bounds its memory and checks each frame's size and XXH64 checksum, which fzstd
 // does not. Every failure reaches the caller as one ElfscanError.
 
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import * as zlib from 'node:zlib';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import { ElfscanError, isElfscanError } from '../errors.js';
@@ -121,7 +124,7 @@ class LayerDecompressor implements Decompressor {
   private choose(head: Buffer): void {
     this.compression = detectCompression(head);
     if (this.compression === 'gzip') this.backend = new GzipBackend(this);
-    else if (this.compression === 'zstd') this.backend = new ZstdBackend(this);
+    else if (this.compression === 'zstd') this.backend = zstdBackend(this);
     else this.backend = new PlainBackend(this);
   }
 
@@ -286,4 +289,150 @@ class ZstdBackend implements Backend {
     const msg = e instanceof Error ? e.message : String(e);
     this.d.fail(e, `data is not valid zstd (${msg})`);
   }
+}
+
+/**
+ * Which zstd decoder runs: Node's own (zlib.createZstdDecompress, Node ≥ 22.15) when present,
+ * else the zstd CLI when it is on PATH (a child process: native speed, on another core), else
+ * fzstd. ELFSCAN_ZSTD=js|cli|node forces one (tests use it to cover each). docs/tar-reader.md.
+ */
+export type ZstdDecoder = 'node' | 'cli' | 'js';
+
+let chosen: ZstdDecoder | null = null;
+
+export function zstdDecoder(): ZstdDecoder {
+  if (chosen !== null) return chosen;
+  const forced = process.env.ELFSCAN_ZSTD;
+  const hasNode = typeof (zlib as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
+  if (forced === 'js' || forced === 'cli' || forced === 'node') chosen = forced === 'node' && !hasNode ? 'js' : forced;
+  else if (hasNode) chosen = 'node';
+  else chosen = spawnSync('zstd', ['-V'], { stdio: 'ignore' }).status === 0 ? 'cli' : 'js';
+  return chosen;
+}
+
+/** For tests: forget the choice (after changing ELFSCAN_ZSTD). */
+export function resetZstdDecoder(): void {
+  chosen = null;
+}
+
+function zstdBackend(d: LayerDecompressor): Backend {
+  const which = zstdDecoder();
+  if (which === 'js') return new ZstdBackend(d);
+  return new ZstdStreamBackend(d, which);
+}
+
+type ZstdStream = { input: Writable; output: Readable; stop(): void };
+
+/**
+ * zstd through a native decoder (the CLI or Node's zlib), with the same frame walker in front:
+ * the same refusals (window over 128 MiB, dictionaries, reserved bits) and the same truncation
+ * rule as the fzstd path. The decoder itself checks every frame's checksum and declared size;
+ * its complaints are worded as the fzstd path words them.
+ */
+class ZstdStreamBackend implements Backend {
+  private readonly walker: ZstdFrameWalker;
+  /** Started with the first frame's bytes: input of only skippable frames is an empty layer. */
+  private z: ZstdStream | null = null;
+  private stderr = '';
+  private dead = false;
+
+  constructor(
+    private readonly d: LayerDecompressor,
+    private readonly which: 'cli' | 'node',
+  ) {
+    this.walker = new ZstdFrameWalker(d.where, {
+      bytes: (c) => {
+        const chunk = Buffer.from(c.buffer, c.byteOffset, c.length);
+        this.d.backlog += chunk.length;
+        (this.z ??= this.start()).input.write(chunk, () => this.d.processed(chunk.length));
+      },
+      frameEnd: () => undefined,
+    });
+  }
+
+  private start(): ZstdStream {
+    const d = this.d;
+    const z = this.which === 'cli' ? cliStream((s) => (this.stderr += s)) : nodeStream();
+    z.output.on('data', (b: Buffer) => {
+      if (!this.dead) d.push(b);
+    });
+    z.input.on('error', () => undefined); // the exit status or the decoder's own error says why
+    z.output.on('error', (e: Error) => this.decoderFailed(e.message));
+    if (this.which === 'cli') {
+      const child = (z as CliStream).child;
+      child.on('close', (code) => {
+        if (this.dead) return;
+        if (code === 0) d.done();
+        else this.decoderFailed(this.stderr);
+      });
+      child.on('error', (e) => this.decoderFailed(e.message));
+    } else z.output.on('end', () => !this.dead && d.done());
+    return z;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.dead) return;
+    try {
+      // The walker passes frame bytes on to the decoder as it validates their headers.
+      this.walker.feed(chunk);
+    } catch (e) {
+      this.stop();
+      if (isElfscanError(e)) this.d.fail(e, null);
+      else this.d.fail(e, `data is not valid zstd (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+
+  finish(): void {
+    if (this.dead) return;
+    if (!this.walker.atBoundary()) {
+      this.stop();
+      this.d.fail(null, 'zstd data is truncated');
+      return;
+    }
+    if (this.z === null) this.d.done();
+    else this.z.input.end();
+  }
+
+  destroy(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    this.dead = true;
+    this.z?.stop();
+  }
+
+  private decoderFailed(message: string): void {
+    if (this.dead) return;
+    this.stop();
+    const why = message.replace(/^.*?:\s*(Decoding error \(\d+\)\s*:\s*)?/s, '').trim().split('\n')[0] ?? '';
+    if (/checksum/i.test(message)) this.d.fail(null, 'data is not valid zstd (content checksum mismatch)');
+    else if (/premature end|truncated|unexpected end/i.test(message)) this.d.fail(null, 'zstd data is truncated');
+    else this.d.fail(null, `data is not valid zstd (${why || 'the decoder refused it'})`);
+  }
+}
+
+type CliStream = ZstdStream & { child: ChildProcessByStdio<Writable, Readable, Readable> };
+
+function cliStream(onStderr: (s: string) => void): CliStream {
+  // --memory: zstd's own default limit, stated so that a changed default cannot widen it.
+  const child = spawn('zstd', ['-d', '-c', '-q', '--no-progress', '--memory=128MB'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => onStderr(s));
+  return {
+    child,
+    input: child.stdin,
+    output: child.stdout,
+    stop: () => {
+      child.stdin.destroy();
+      child.stdout.destroy();
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+function nodeStream(): ZstdStream {
+  const create = (zlib as unknown as { createZstdDecompress(o: object): zlib.Gunzip }).createZstdDecompress;
+  const z = create({ chunkSize: GZIP_CHUNK });
+  return { input: z, output: z, stop: () => z.destroy() };
 }
