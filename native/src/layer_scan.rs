@@ -1,4 +1,5 @@
-//! One layer's tar entries in, one flat list of records out: every entry's header, and for each
+//! One layer's tar entries in, one flat list of records out: every entry's header (its path
+//! normalized as layer-entries.ts normalizePath does), and for each
 //! regular file what src/layers/layer-entries.ts needs to finish it — the classifier's final
 //! answer for a binary candidate, or the few head bytes a script's `#!` line or a loader
 //! configuration file's text comes from. Decisions that depend on the path (whiteouts, loader
@@ -189,15 +190,17 @@ impl EntrySink for OuterScan {
 }
 
 impl EntrySink for LayerScan {
-    fn entry(&mut self, e: TarEntry) -> bool {
+    fn entry(&mut self, mut e: TarEntry) -> bool {
         let wanted = e.kind == EntryType::File && e.size > 0;
         let (size, record) = (e.size, self.records.len());
-        let path = if wanted { normalize_path(&e.name) } else { String::new() };
+        // Records carry the normalized path: the TypeScript side needs nothing else of the name.
+        e.name = normalize_path(&e.name);
+        let skip = !wanted || e.name == "/" || base_name(&e.name).starts_with(".wh.");
+        let text = !skip && self.texts < TEXTS_PER_LAYER && is_loader_config(&e.name, size);
         self.records.push(Record { entry: e, extra: Extra::None });
-        if !wanted || path == "/" || base_name(&path).starts_with(".wh.") {
+        if skip {
             return false;
         }
-        let text = self.texts < TEXTS_PER_LAYER && is_loader_config(&path, size);
         let want = if text { size } else { size.min(HEAD_BYTES) };
         self.current =
             Some(Current { record, size, want, head: Vec::with_capacity(want as usize), text, body_at: 0, stored: 0 });

@@ -27,7 +27,6 @@ const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 /** The walker's type numbers (native/src/tar_header.rs EntryType). */
 const ENTRY_TYPES: TarHeader['type'][] = ['file', 'hardlink', 'symlink', 'directory', 'other'];
-const NO_BYTES = Buffer.alloc(0);
 
 /** Lexically normalizes a tar name to an absolute path: "./usr//lib/" → "/usr/lib"; ".." clamps at "/". */
 export function normalizePath(name: string): string {
@@ -69,8 +68,18 @@ export class LayerEntryCollector {
   constructor(private readonly digest: string | null) {}
 
   readonly onEntry = (h: TarHeader): TarBodySink | null => {
-    const raw = h.name;
-    const path = normalizePath(raw);
+    const entry = this.entry(normalizePath(h.name), h.type, h.linkname, h.size, h.mode);
+    if (entry === null) return null;
+    this.current = entry;
+    this.filled = 0;
+    const text = this.texts < TEXTS_PER_LAYER && isLoaderConfig(entry.path, h.size);
+    this.want = text ? h.size : Math.min(HEAD_BYTES, h.size);
+    this.grow(this.want);
+    return this.sink;
+  };
+
+  /** Records one entry (`path` normalized); returns it when it is a file whose head is read. */
+  private entry(path: string, type: TarHeader['type'], linkname: string, size: number, mode: number): LayerEntry | null {
     const [dir, base] = splitParent(path);
     if (base.startsWith(WHITEOUT)) {
       if (base === OPAQUE) this.entries.push({ path: dir, type: 'opaque', size: 0, mode: 0 });
@@ -82,20 +91,14 @@ export class LayerEntryCollector {
       return null;
     }
     if (path === '/') return null;
-    const entry: LayerEntry = { path, type: h.type, size: h.size, mode: h.mode };
+    const entry: LayerEntry = { path, type, size, mode };
     this.entries.push(entry);
-    if (h.type === 'hardlink') entry.target = normalizePath(h.linkname);
-    else if (h.type === 'symlink') entry.target = h.linkname;
-    if (h.type !== 'file') return null;
+    if (type === 'hardlink') entry.target = normalizePath(linkname);
+    else if (type === 'symlink') entry.target = linkname;
+    if (type !== 'file') return null;
     entry.facts = null;
-    if (h.size === 0) return null;
-    this.current = entry;
-    this.filled = 0;
-    const text = this.texts < TEXTS_PER_LAYER && isLoaderConfig(path, h.size);
-    this.want = text ? h.size : Math.min(HEAD_BYTES, h.size);
-    this.grow(this.want);
-    return this.sink;
-  };
+    return size === 0 ? null : entry;
+  }
 
   private onData(chunk: Buffer): void {
     if (this.completion) {
@@ -151,14 +154,17 @@ export class LayerEntryCollector {
   addRecords(r: LayerRecords): void {
     const { meta, names, links, extras } = r;
     let link = 0;
-    for (let i = 0; i < r.count; i++) {
-      const type = ENTRY_TYPES[meta[4 * i]!]!;
+    for (let i = 0, m = 0; i < r.count; i++, m += 4) {
+      const type = ENTRY_TYPES[meta[m]!]!;
       const linkname = type === 'hardlink' || type === 'symlink' ? links[link++]! : '';
-      const h: TarHeader = { name: names[i]!, type, linkname, size: meta[4 * i + 2]!, mode: meta[4 * i + 1]! };
-      const x = meta[4 * i + 3]!;
+      // The walker normalized the path already (native/src/layer_scan.rs).
+      const entry = this.entry(names[i]!, type, linkname, meta[m + 2]!, meta[m + 1]!);
+      if (entry === null) continue;
+      const x = meta[m + 3]!;
       const extra = x === 0 ? null : extras[x - 1]!;
-      if (extra === null || Buffer.isBuffer(extra)) this.addFile(h, extra ?? NO_BYTES, null);
-      else this.addFile(h, NO_BYTES, extra);
+      if (extra === null) continue; // a file that is neither a script, loader configuration nor binary candidate
+      if (Buffer.isBuffer(extra)) this.noteText(entry, extra);
+      else this.settle(entry, extra);
     }
   }
 
