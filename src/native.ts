@@ -4,7 +4,7 @@
 
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { ElfscanError } from './errors.js';
@@ -65,6 +65,8 @@ export interface LoaderEnv {
   exists(path: string): boolean;
   list(dir: string): string[];
   load(path: string): unknown;
+  /** The folder of an installed npm package, or null (the per-platform `elfscan-<triple>` addon packages). */
+  packageDir(name: string): string | null;
 }
 
 /** napi-rs's name for a build target (`napi build --platform` writes `elfscan.<this>.node`). */
@@ -93,8 +95,12 @@ export function addonFileName(host: Host): string {
 /** Loads the addon for `env.host`, or throws an ElfscanError whose one sentence names the fix. */
 export function loadAddon(env: LoaderEnv): { addon: Addon; path: string } {
   const file = addonFileName(env.host);
-  const path = join(env.dir, file);
-  const shown = `native/${file}`;
+  // A source checkout builds into native/; an npm install brings the addon as the optional
+  // dependency elfscan-<triple> (the napi-rs convention). A local build wins: it is the newer.
+  const pkg = `elfscan-${addonTriple(env.host)}`;
+  const pkgDir = env.exists(join(env.dir, file)) ? null : env.packageDir(pkg);
+  const path = pkgDir ? join(pkgDir, file) : join(env.dir, file);
+  const shown = pkgDir ? `${pkg}/${file}` : `native/${file}`;
   if (!env.exists(path)) {
     let others: string[] = [];
     try {
@@ -109,7 +115,10 @@ export function loadAddon(env: LoaderEnv): { addon: Addon; path: string } {
         `the native addon was built for ${builtFor}, but this machine needs ${shown}; build it here with \`${BUILD_COMMAND}\``,
       );
     }
-    throw new ElfscanError('elfscan', `the native addon ${shown} is missing; build it with \`${BUILD_COMMAND}\``);
+    throw new ElfscanError(
+      'elfscan',
+      `the native addon for ${addonTriple(env.host)} is missing: install the optional dependency ${pkg} (npm install without --omit=optional), or build native/${file} from a source checkout with \`${BUILD_COMMAND}\``,
+    );
   }
   let loaded: unknown;
   try {
@@ -144,6 +153,13 @@ const processEnv: LoaderEnv = {
   exists: existsSync,
   list: (dir) => readdirSync(dir),
   load: (path) => createRequire(import.meta.url)(path),
+  packageDir(name) {
+    try {
+      return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+    } catch {
+      return null;
+    }
+  },
 };
 
 let loaded: { addon: Addon; path: string } | undefined;

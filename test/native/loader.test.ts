@@ -8,16 +8,27 @@ import { addonFileName, loadAddon, nativeInfo, type Host, type LoaderEnv } from 
 
 const host = (platform: string, arch: string, glibc = true): Host => ({ platform, arch, isGlibc: () => glibc });
 
-function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error): LoaderEnv {
+/** `files` are in native/; `packages` are installed npm packages (name → their files). */
+function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error, packages: Record<string, Record<string, unknown>> = {}): LoaderEnv {
+  const lookup = (p: string): [boolean, unknown] => {
+    if (p.startsWith('/pkg/native/')) {
+      const f = p.slice('/pkg/native/'.length);
+      return [f in files, files[f]];
+    }
+    const m = /^\/node_modules\/([^/]+)\/(.+)$/.exec(p);
+    const pkg = m ? packages[m[1]!] : undefined;
+    return pkg && m ? [m[2]! in pkg, pkg[m[2]!]] : [false, undefined];
+  };
   return {
     host: h,
     dir: '/pkg/native',
-    exists: (p) => p.slice('/pkg/native/'.length) in files,
+    exists: (p) => lookup(p)[0],
     list: () => Object.keys(files),
     load: (p) => {
       if (loadError) throw loadError;
-      return files[p.slice('/pkg/native/'.length)];
+      return lookup(p)[1];
     },
+    packageDir: (name) => (name in packages ? `/node_modules/${name}` : null),
   };
 }
 
@@ -60,10 +71,28 @@ describe('loading the addon', () => {
     expect(addon).toBe(goodAddon);
   });
 
-  it('says how to build it when it is missing', () => {
+  it('says how to get it when it is missing', () => {
     expect(messageOf(() => loadAddon(fakeEnv(host('linux', 'x64'), {})))).toBe(
-      'elfscan: the native addon native/elfscan.linux-x64-gnu.node is missing; build it with `npm run build:native`',
+      'elfscan: the native addon for linux-x64-gnu is missing: install the optional dependency elfscan-linux-x64-gnu (npm install without --omit=optional), or build native/elfscan.linux-x64-gnu.node from a source checkout with `npm run build:native`',
     );
+  });
+
+  it('loads it from the elfscan-<triple> optional dependency an npm install brings', () => {
+    const env = fakeEnv(host('linux', 'arm64', false), {}, undefined, { 'elfscan-linux-arm64-musl': { 'elfscan.linux-arm64-musl.node': goodAddon } });
+    const { addon, path } = loadAddon(env);
+    expect(path).toBe('/node_modules/elfscan-linux-arm64-musl/elfscan.linux-arm64-musl.node');
+    expect(addon).toBe(goodAddon);
+  });
+
+  it('prefers a local build in native/ over the installed package', () => {
+    const local = { ...goodAddon };
+    const env = fakeEnv(host('linux', 'x64'), { 'elfscan.linux-x64-gnu.node': local }, undefined, { 'elfscan-linux-x64-gnu': { 'elfscan.linux-x64-gnu.node': goodAddon } });
+    expect(loadAddon(env).addon).toBe(local);
+  });
+
+  it('does not take another platform\'s package (npm installs only the matching one, but a copied node_modules may hold others)', () => {
+    const env = fakeEnv(host('linux', 'x64'), {}, undefined, { 'elfscan-linux-arm64-gnu': { 'elfscan.linux-arm64-gnu.node': goodAddon } });
+    expect(messageOf(() => loadAddon(env))).toMatch(/the native addon for linux-x64-gnu is missing/);
   });
 
   it('names the platform it was built for when that is another one', () => {

@@ -2,8 +2,8 @@
 // and the per-platform addon packages the napi targets make (docs/ci.md, "npm packaging").
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addonFileName } from '../../src/native.js';
 import { tempDir } from '../helpers/image-builder.js';
@@ -149,5 +149,17 @@ describe('the packed package, installed', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it.todo('loads the addon from its elfscan-<triple> optional dependency (src/native.ts looks only in native/ so far)');
+  it('loads the addon from its elfscan-<triple> optional dependency and scans', () => {
+    // What `napi prepublish` ships for this machine: the addon built here, in its own package.
+    const built = readdirSync(join(ROOT, 'native')).find((f) => /^elfscan\..+\.node$/.test(f))!;
+    const triple = built.slice('elfscan.'.length, -'.node'.length);
+    const addonPkg = join(dirname(dirname(bin)), '..', `elfscan-${triple}`);
+    mkdirSync(addonPkg, { recursive: true });
+    writeFileSync(join(addonPkg, 'package.json'), JSON.stringify({ name: `elfscan-${triple}`, version: pkg.version, main: built }));
+    cpSync(join(ROOT, 'native', built), join(addonPkg, built));
+    const r = spawnSync(process.execPath, [bin, '--format', 'json', join(ROOT, 'fixtures/images/example-arm64.tar')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).summary).toEqual({ images: 1, errors: 1, warnings: 0, infos: 0 });
+  });
 });
