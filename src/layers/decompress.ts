@@ -53,7 +53,7 @@ export function createDecompressor(out: PlainSink, where: string): Decompressor 
   return new LayerDecompressor(out, where);
 }
 
-const GZIP_CHUNK = 256 * 1024;
+const GZIP_CHUNK = 1024 * 1024;
 /** drain() resolves once the backlog is back under this. */
 const LOW_WATER = 1024 * 1024;
 

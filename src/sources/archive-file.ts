@@ -84,6 +84,7 @@ export async function readArchiveFile(file: string, where: string, size: number)
         await h?.close();
       }
     },
+    size: async (name) => layerBodies.get(resolve(name))?.size ?? null,
     layer(name) {
       const path = resolve(name);
       let done = scanned.get(path);

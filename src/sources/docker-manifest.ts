@@ -6,9 +6,9 @@
 
 import { availableParallelism } from 'node:os';
 import { ElfscanError } from '../errors.js';
-import { mapLimit } from '../map-limit.js';
 import { platformFromConfig } from '../platform.js';
 import { archivePath, asConfig, digestOfPath, isObject, readJson } from './blob-json.js';
+import { largestFirst } from './layer-order.js';
 import { manifestDigestsByConfig } from './oci-index.js';
 import type { BlobStore, ImageCandidate } from './source.js';
 
@@ -50,7 +50,12 @@ export async function dockerArchiveImages(store: BlobStore): Promise<ImageCandid
       config,
       declared: platformFromConfig(config),
       layerDigests,
-      layers: () => mapLimit(entry.Layers, availableParallelism(), (p, i) => store.layer(p, layerDigests[i] ?? null, digestOfPath(p))),
+      layers: async () => {
+        const sizes = await Promise.all(entry.Layers.map((p) => store.size?.(p)));
+        return largestFirst(entry.Layers, availableParallelism(), (p) => sizes[entry.Layers.indexOf(p)] ?? undefined, (p, i) =>
+          store.layer(p, layerDigests[i] ?? null, digestOfPath(p)),
+        );
+      },
     });
   }
   return images;

@@ -35,6 +35,8 @@ export interface BlobStore {
   read(path: string): Promise<Buffer>;
   /** The scanned layer at `path`; `verify` is the digest its bytes must hash to, or null. */
   layer(path: string, digest: string | null, verify: string | null): Promise<LayerIndex>;
+  /** The stored size of a layer, when known before scanning it (to start the largest first). */
+  size?(path: string): Promise<number | null>;
 }
 
 /** How far a download has got (registries report it): for a progress line on a terminal. */
