@@ -42,6 +42,7 @@ interface Addon {
   layerScanPush(handle: LayerScanHandle, chunk: Uint8Array): void;
   layerScanEnd(handle: LayerScanHandle): LayerRecords;
   layerScanFile(path: string, start: number, length: number, outer: number): Promise<LayerRecords>;
+  layerScanCommand(argv: string[]): Promise<LayerRecords>;
   interfaceVersion: number;
 }
 
@@ -209,6 +210,15 @@ export const layerScan = {
  */
 export function layerScanFile(path: string, start: number, length: number, outer = false): Promise<LayerRecords> {
   return walker().layerScanFile(path, start, length, outer ? 1 : 0);
+}
+
+/**
+ * The layer a decompressing command (`zstd -dc FILE`) writes to its stdout, read and walked on
+ * libuv's thread pool — the decompressed bytes never cross into JavaScript. Rejects with `code`
+ * 'ELFSCAN_DECODER' (the message is the command's stderr), 'ELFSCAN_TAR' or 'ELFSCAN_IO'.
+ */
+export function layerScanCommand(argv: string[]): Promise<LayerRecords> {
+  return walker().layerScanCommand(argv);
 }
 
 /** The addon, refused with the rebuild sentence when it predates the layer walker. */

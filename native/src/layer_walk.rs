@@ -5,7 +5,8 @@
 #![forbid(unsafe_code)]
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Read};
+use std::process::{Command, Stdio};
 
 use crate::layer_scan::{LayerScan, OuterScan, Record};
 use crate::tar_walk::EntrySink;
@@ -24,6 +25,8 @@ pub enum WalkFail {
     Tar(WalkError),
     /// Reading the file failed.
     Io(io::Error),
+    /// The decompressing command failed: what it said on stderr.
+    Decoder(String),
 }
 
 impl From<WalkError> for WalkFail {
@@ -184,6 +187,63 @@ fn walk<S: SeekSink>(file: &File, start: u64, len: u64, sink: S) -> Result<Vec<R
     }
     walk.end()?;
     Ok(walk.sink.into_records())
+}
+
+/// Bytes read at once from a decompressing command's output.
+const PIPE_READ: usize = 1 << 20;
+
+/// Scans what `argv` (a decompressor reading a layer blob, e.g. `zstd -dc FILE`) writes to its
+/// standard output, on the calling thread: the decompressed bytes never cross into JavaScript.
+/// A tar error stops the command; else a command that fails says why (its stderr).
+/// `widen` may enlarge the output pipe (it receives the pipe's descriptor): with the default
+/// 64 KiB pipe, every 64 KiB costs the command and the reader a context switch each.
+pub fn walk_command(argv: &[String], widen: &dyn Fn(&std::process::ChildStdout)) -> Result<Vec<Record>, WalkFail> {
+    let (program, args) = argv.split_first().ok_or_else(|| WalkFail::Decoder("no command".into()))?;
+    let mut child =
+        Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        return Err(WalkFail::Decoder("no output pipes".into()));
+    };
+    widen(&out);
+    // stderr is drained alongside, so that a chatty command cannot block on it.
+    let stderr = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let mut scan = PushScan::default();
+    let mut buf = vec![0u8; PIPE_READ];
+    let mut failed = None;
+    loop {
+        match out.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                if let Err(e) = scan.push(&buf[..n]) {
+                    failed = Some(WalkFail::Tar(e));
+                    break;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                failed = Some(WalkFail::Io(e));
+                break;
+            }
+        }
+    }
+    if failed.is_some() {
+        let _ = child.kill();
+    }
+    drop(out);
+    let status = child.wait();
+    let said = stderr.join().unwrap_or_default();
+    if let Some(f) = failed {
+        return Err(f);
+    }
+    if !status?.success() {
+        return Err(WalkFail::Decoder(said));
+    }
+    Ok(scan.finish()?)
 }
 
 #[cfg(test)]

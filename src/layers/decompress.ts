@@ -405,18 +405,25 @@ class ZstdStreamBackend implements Backend {
   private decoderFailed(message: string): void {
     if (this.dead) return;
     this.stop();
-    const why = message.replace(/^.*?:\s*(Decoding error \(\d+\)\s*:\s*)?/s, '').trim().split('\n')[0] ?? '';
-    if (/checksum/i.test(message)) this.d.fail(null, 'data is not valid zstd (content checksum mismatch)');
-    else if (/premature end|truncated|unexpected end/i.test(message)) this.d.fail(null, 'zstd data is truncated');
-    else this.d.fail(null, `data is not valid zstd (${why || 'the decoder refused it'})`);
+    this.d.fail(null, zstdFailure(message));
   }
 }
+
+/** A native zstd decoder's complaint, worded as the fzstd path words it. */
+export function zstdFailure(message: string): string {
+  const why = message.replace(/^.*?:\s*(Decoding error \(\d+\)\s*:\s*)?/s, '').trim().split('\n')[0] ?? '';
+  if (/checksum/i.test(message)) return 'data is not valid zstd (content checksum mismatch)';
+  if (/premature end|truncated|unexpected end/i.test(message)) return 'zstd data is truncated';
+  return `data is not valid zstd (${why || 'the decoder refused it'})`;
+}
+
+/** The zstd CLI's arguments; --memory: zstd's own default limit, stated so a changed default cannot widen it. */
+export const ZSTD_CLI_ARGS = ['-d', '-c', '-q', '--no-progress', '--memory=128MB'];
 
 type CliStream = ZstdStream & { child: ChildProcessByStdio<Writable, Readable, Readable> };
 
 function cliStream(onStderr: (s: string) => void): CliStream {
-  // --memory: zstd's own default limit, stated so that a changed default cannot widen it.
-  const child = spawn('zstd', ['-d', '-c', '-q', '--no-progress', '--memory=128MB'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('zstd', ZSTD_CLI_ARGS, { stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => onStderr(s));
   return {

@@ -5,13 +5,14 @@
 // digest is still hashed whole, alongside the walk: a mismatch must end the scan.
 
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
-import { layerScanFile } from '../native.js';
-import { detectCompression } from './decompress.js';
+import { layerScanCommand, layerScanFile } from '../native.js';
+import { ZSTD_CLI_ARGS, detectCompression, zstdDecoder, zstdFailure } from './decompress.js';
 import { asReadError, layerIndex, scanLayerStream, walkerError } from './layer-scanner.js';
+import { ZstdFrameWalker } from './zstd-frames.js';
 
 /** Compressed layers are read in chunks this large (a larger chunk is fewer event-loop turns). */
 const READ_CHUNK = 1 << 20;
@@ -36,7 +37,12 @@ export async function scanLayerAt(
   } catch (e) {
     throw asReadError(e, where);
   }
-  if (detectCompression(head) !== 'none') {
+  const compression = detectCompression(head);
+  // A whole zstd blob file: the CLI reads it and the native walker its output, off the main thread.
+  if (compression === 'zstd' && start === 0 && zstdDecoder() === 'cli' && (await sizeOf(file)) === length) {
+    return zstdByCommand(file, length, digest, where, verify);
+  }
+  if (compression !== 'none') {
     const stream = createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
     return scanLayerStream(stream, digest, where, verify);
   }
@@ -62,6 +68,56 @@ export async function scanLayerAt(
   return layerIndex(digest, records, length);
 }
 
+/**
+ * `zstd -dc FILE` into the native walker, while this thread reads the same file once to check
+ * its digest and to walk its frame headers (the refusals and the truncation rule of the
+ * streaming path). Which failure is reported follows the streaming path's order: the frame
+ * walker's, then the decoder's or the tar reader's, then a digest mismatch.
+ */
+async function zstdByCommand(file: string, length: number, digest: string | null, where: string, verify: string | null): Promise<LayerIndex> {
+  const walk = layerScanCommand(['zstd', ...ZSTD_CLI_ARGS, '--', file]);
+  walk.catch(() => undefined);
+  const alg = verify ? verify.slice(0, verify.indexOf(':')) : null;
+  const h = alg ? createHash(alg) : null;
+  const frames = new ZstdFrameWalker(where, { bytes: () => undefined, frameEnd: () => undefined });
+  let framesError: unknown = null;
+  try {
+    await readChunks(file, length, (chunk) => {
+      h?.update(chunk);
+      if (framesError === null) {
+        try {
+          frames.feed(chunk);
+        } catch (e) {
+          framesError = e;
+        }
+      }
+    });
+  } catch (e) {
+    throw asReadError(e, where);
+  }
+  if (framesError === null && !frames.atBoundary()) framesError = new ElfscanError(where, 'zstd data is truncated');
+  if (framesError !== null) {
+    if (framesError instanceof ElfscanError) throw framesError;
+    throw new ElfscanError(where, `data is not valid zstd (${framesError instanceof Error ? framesError.message : String(framesError)})`);
+  }
+  let records;
+  try {
+    records = await walk;
+  } catch (e) {
+    if ((e as { code?: string } | null)?.code === 'ELFSCAN_DECODER') throw new ElfscanError(where, zstdFailure((e as Error).message));
+    throw walkerError(e, where);
+  }
+  if (h && verify) {
+    const got = `${alg}:${h.digest('hex')}`;
+    if (got !== verify) throw new ElfscanError(where, `content does not match its digest (got ${got})`);
+  }
+  return layerIndex(digest, records, length);
+}
+
+async function sizeOf(file: string): Promise<number> {
+  return (await stat(file)).size;
+}
+
 async function readAt(file: string, start: number, length: number): Promise<Buffer> {
   const fh = await open(file, 'r');
   try {
@@ -76,9 +132,14 @@ async function readAt(file: string, start: number, length: number): Promise<Buff
 /** "alg:hex" of `[start, start + length)` of `file`. */
 async function hashRange(file: string, start: number, length: number, alg: string): Promise<string> {
   const h = createHash(alg);
+  await readChunks(file, length, (c) => h.update(c), start);
+  return `${alg}:${h.digest('hex')}`;
+}
+
+/** Hands `[start, start + length)` of `file` to `use` in large chunks; the next read runs on the thread pool meanwhile. */
+async function readChunks(file: string, length: number, use: (chunk: Buffer) => void, start = 0): Promise<void> {
   const fh = await open(file, 'r');
   try {
-    // Two buffers: the next read runs on the thread pool while this one is hashed.
     const bufs = [Buffer.allocUnsafe(HASH_CHUNK), Buffer.allocUnsafe(HASH_CHUNK)];
     let at = 0;
     let n = 0;
@@ -90,10 +151,9 @@ async function hashRange(file: string, start: number, length: number, alg: strin
       at += bytesRead;
       n++;
       if (at < length) pending = fh.read(bufs[n % 2]!, 0, Math.min(HASH_CHUNK, length - at), start + at);
-      h.update(buf.subarray(0, bytesRead));
+      use(buf.subarray(0, bytesRead));
     }
   } finally {
     await fh.close();
   }
-  return `${alg}:${h.digest('hex')}`;
 }

@@ -12,18 +12,21 @@ use std::ptr;
 
 use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
 use crate::layer_scan::{Extra, Record};
-use crate::layer_walk::{walk_file, PushScan, WalkFail};
+use crate::layer_walk::{walk_command, walk_file, walk_outer, PushScan, WalkFail};
 use crate::napi::*;
 use crate::tar_header::EntryType;
 
 /// Error codes the TypeScript side turns into an ElfscanError: the tar is malformed, or a read failed.
 const TAR_ERROR: &CStr = c"ELFSCAN_TAR";
 const IO_ERROR: &CStr = c"ELFSCAN_IO";
+/// The decompressing command failed; the message is its stderr.
+const DECODER_ERROR: &CStr = c"ELFSCAN_DECODER";
 
 const BAD_HANDLE: &CStr = c"elfscan native: layerScanPush/End(handle, …): not a live layer scan handle";
 const BAD_CHUNK: &CStr = c"elfscan native: layerScanPush(handle, chunk): chunk must be a Uint8Array";
+const BAD_COMMAND: &CStr = c"elfscan native: layerScanCommand(argv): argv must be an array of 1 to 64 strings";
 const BAD_FILE_ARGS: &CStr =
-    c"elfscan native: layerScanFile(path, start, length): a path string and two non-negative numbers";
+    c"elfscan native: layerScanFile(path, start, length, outer): a path string and non-negative numbers";
 
 impl Env {
     fn error(self, code: &CStr, msg: &str) -> JsResult<napi_value> {
@@ -88,6 +91,7 @@ fn records_to_js(env: Env, records: &[Record]) -> JsResult<napi_value> {
         }
         let extra = match &r.extra {
             Extra::None => 0.0,
+            Extra::BodyAt(at) => *at as f64,
             Extra::Head(h) => {
                 env.set_element(extras, ne, env.buffer(h)?)?;
                 ne += 1;
@@ -200,26 +204,56 @@ struct Job {
     path: String,
     start: u64,
     length: u64,
+    outer: bool,
+    /// A decompressing command whose output is the layer (layerScanCommand); `path` unused.
+    command: Option<Vec<String>>,
     deferred: napi_deferred,
     work: napi_async_work,
     result: Option<Result<Vec<Record>, (&'static CStr, String)>>,
 }
 
-fn run_walk(path: &str, start: u64, length: u64) -> Result<Vec<Record>, (&'static CStr, String)> {
+fn run_walk(job: &Job) -> Result<Vec<Record>, (&'static CStr, String)> {
     let io = |e: std::io::Error| (IO_ERROR, e.to_string());
-    let file = File::open(path).map_err(io)?;
-    match walk_file(&file, start, length) {
+    let walked = if let Some(argv) = &job.command {
+        walk_command(argv, &widen_pipe)
+    } else {
+        let file = File::open(&job.path).map_err(io)?;
+        if job.outer {
+            walk_outer(&file, job.start, job.length)
+        } else {
+            walk_file(&file, job.start, job.length)
+        }
+    };
+    match walked {
         Ok(r) => Ok(r),
         Err(WalkFail::Tar(e)) => Err((TAR_ERROR, e.0)),
         Err(WalkFail::Io(e)) => Err(io(e)),
+        Err(WalkFail::Decoder(said)) => Err((DECODER_ERROR, said)),
     }
 }
 
+/// Asks Linux for a 1 MiB pipe (fcntl F_SETPIPE_SZ, within the unprivileged default limit);
+/// elsewhere, or if refused, the pipe keeps its size.
+#[cfg(target_os = "linux")]
+fn widen_pipe(out: &std::process::ChildStdout) {
+    use std::os::fd::AsRawFd;
+    extern "C" {
+        fn fcntl(fd: i32, cmd: i32, ...) -> i32;
+    }
+    const F_SETPIPE_SZ: i32 = 1031;
+    // Safety: `out` owns an open pipe descriptor for the duration of the call; F_SETPIPE_SZ
+    // takes an int and touches no memory of ours.
+    unsafe { fcntl(out.as_raw_fd(), F_SETPIPE_SZ, 1i32 << 20) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn widen_pipe(_out: &std::process::ChildStdout) {}
+
 /// Runs on a pool thread: no Node-API calls here.
 unsafe extern "C" fn execute_walk(_env: napi_env, data: *mut c_void) {
-    // Safety: `data` is the Job made in `file_cb`; only this callback touches it until `complete`.
+    // Safety: `data` is the Job made in `queue`; only this callback touches it until `complete`.
     let job = unsafe { &mut *data.cast::<Job>() };
-    job.result = Some(match catch_unwind(AssertUnwindSafe(|| run_walk(&job.path, job.start, job.length))) {
+    job.result = Some(match catch_unwind(AssertUnwindSafe(|| run_walk(job))) {
         Ok(r) => r,
         Err(_) => Err((TAR_ERROR, "elfscan native: internal error (the layer walker panicked)".into())),
     });
@@ -227,7 +261,7 @@ unsafe extern "C" fn execute_walk(_env: napi_env, data: *mut c_void) {
 
 /// Back on the main thread: settles the promise and frees the job.
 unsafe extern "C" fn complete_walk(env: napi_env, _status: napi_status, data: *mut c_void) {
-    // Safety: `data` is the Job made in `file_cb`; the pool is done with it, so this owns it now.
+    // Safety: `data` is the Job made in `queue`; the pool is done with it, so this owns it now.
     let job = unsafe { Box::from_raw(data.cast::<Job>()) };
     let e = Env(env);
     // Safety: `work` was created by `file_cb` and is deleted exactly once, here.
@@ -267,45 +301,104 @@ fn string_arg(env: Env, value: napi_value) -> JsResult<String> {
     String::from_utf8(buf).map_err(|_| JsFail::Type(BAD_FILE_ARGS))
 }
 
-/// `layerScanFile(path, start, length): Promise<LayerRecords>`; rejects with an Error whose code
+/// `layerScanFile(path, start, length, outer?): Promise<LayerRecords>` — with `outer` 1, the
+/// entries of an outer archive, `meta`'s last field being each regular file's body offset; rejects with an Error whose code
 /// is ELFSCAN_TAR (malformed tar) or ELFSCAN_IO (the file could not be read).
 unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
-        let [path, start, length] = args::<3>(env, info)?;
+        let [path, start, length, outer] = args::<4>(env, info)?;
         let path = string_arg(env, path)?;
         let start = number(env, start, BAD_FILE_ARGS)?;
         let length = number(env, length, BAD_FILE_ARGS)?;
-        let mut deferred = ptr::null_mut();
-        let mut promise = ptr::null_mut();
-        // Safety: both are valid out-pointers.
-        check(unsafe { napi_create_promise(env.0, &mut deferred, &mut promise) })?;
-        let job = Box::into_raw(Box::new(Job { path, start, length, deferred, work: ptr::null_mut(), result: None }));
-        let name = env.string("elfscan:layerScanFile")?;
-        let mut work = ptr::null_mut();
-        // Safety: the callbacks are extern "C" fns that live forever; `job` stays valid until
-        // complete_walk frees it.
-        let status = unsafe {
-            napi_create_async_work(
-                env.0,
-                ptr::null_mut(),
-                name,
-                Some(execute_walk),
-                Some(complete_walk),
-                job.cast(),
-                &mut work,
-            )
-        };
-        if status != NAPI_OK {
-            // Safety: Node did not take the job.
-            drop(unsafe { Box::from_raw(job) });
-            return Err(JsFail::Status(status));
-        }
-        // Safety: `job` is valid and not yet shared with the pool.
-        unsafe { (*job).work = work };
-        // Safety: `work` was just created.
-        check(unsafe { napi_queue_async_work(env.0, work) })?;
-        Ok(promise)
+        let outer = number(env, outer, BAD_FILE_ARGS).unwrap_or(0) == 1;
+        queue(
+            env,
+            Job {
+                path,
+                start,
+                length,
+                outer,
+                command: None,
+                deferred: ptr::null_mut(),
+                work: ptr::null_mut(),
+                result: None,
+            },
+        )
     })
+}
+
+/// `layerScanCommand(argv: string[]): Promise<LayerRecords>` — the layer a decompressing command
+/// writes to its stdout, read on the thread pool; rejects with code ELFSCAN_DECODER (message: the
+/// command's stderr), ELFSCAN_TAR or ELFSCAN_IO.
+unsafe extern "C" fn command_cb(env: napi_env, info: napi_callback_info) -> napi_value {
+    guarded(env, |env| {
+        let [list] = args::<1>(env, info)?;
+        let mut n = 0u32;
+        // Safety: `list` is an argument of this callback; a non-array fails with a status.
+        check(unsafe { napi_get_array_length(env.0, list, &mut n) }).map_err(|_| JsFail::Type(BAD_COMMAND))?;
+        if n == 0 || n > 64 {
+            return Err(JsFail::Type(BAD_COMMAND));
+        }
+        let mut argv = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let mut item = ptr::null_mut();
+            // Safety: `list` is an array; `item` a valid out-pointer.
+            check(unsafe { napi_get_element(env.0, list, i, &mut item) })?;
+            argv.push(string_arg(env, item).map_err(|_| JsFail::Type(BAD_COMMAND))?);
+        }
+        let job = Job {
+            path: String::new(),
+            start: 0,
+            length: 0,
+            outer: false,
+            command: Some(argv),
+            deferred: ptr::null_mut(),
+            work: ptr::null_mut(),
+            result: None,
+        };
+        queue(env, job)
+    })
+}
+
+/// Queues a walk on the thread pool; returns its promise.
+fn queue(env: Env, mut job: Job) -> JsResult<napi_value> {
+    let mut promise = ptr::null_mut();
+    // Safety: both are valid out-pointers.
+    check(unsafe { napi_create_promise(env.0, &mut job.deferred, &mut promise) })?;
+    let job = Box::into_raw(Box::new(job));
+    let name = env.string("elfscan:layerScan")?;
+    let mut work = ptr::null_mut();
+    // Safety: the callbacks are extern "C" fns that live forever; `job` stays valid until
+    // complete_walk frees it.
+    let status = unsafe {
+        napi_create_async_work(
+            env.0,
+            ptr::null_mut(),
+            name,
+            Some(execute_walk),
+            Some(complete_walk),
+            job.cast(),
+            &mut work,
+        )
+    };
+    if status != NAPI_OK {
+        // Safety: Node did not take the job.
+        drop(unsafe { Box::from_raw(job) });
+        return Err(JsFail::Status(status));
+    }
+    // Safety: `job` is valid and not yet shared with the pool.
+    unsafe { (*job).work = work };
+    // Safety: `work` was just created.
+    let status = unsafe { napi_queue_async_work(env.0, work) };
+    if status != NAPI_OK {
+        // Safety: the work never ran: delete it and free the job here.
+        unsafe {
+            napi_delete_async_work(env.0, work);
+            drop(Box::from_raw(job));
+        }
+        return Err(JsFail::Status(status));
+    }
+    Ok(promise)
 }
 
 pub(super) fn register(env: Env, exports: napi_value) -> JsResult<()> {
@@ -313,5 +406,6 @@ pub(super) fn register(env: Env, exports: napi_value) -> JsResult<()> {
     env.set(exports, c"layerScanPush", env.function(c"layerScanPush", push_cb)?)?;
     env.set(exports, c"layerScanEnd", env.function(c"layerScanEnd", end_cb)?)?;
     env.set(exports, c"layerScanFile", env.function(c"layerScanFile", file_cb)?)?;
+    env.set(exports, c"layerScanCommand", env.function(c"layerScanCommand", command_cb)?)?;
     Ok(())
 }
