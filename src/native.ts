@@ -43,6 +43,7 @@ interface Addon {
   layerScanEnd(handle: LayerScanHandle): LayerRecords;
   layerScanFile(path: string, start: number, length: number, outer: number): Promise<LayerRecords>;
   layerScanCommand(argv: string[]): Promise<LayerRecords>;
+  widenPipe(fd: number, bytes: number): number;
   interfaceVersion: number;
 }
 
@@ -219,6 +220,11 @@ export function layerScanFile(path: string, start: number, length: number, outer
  */
 export function layerScanCommand(argv: string[]): Promise<LayerRecords> {
   return walker().layerScanCommand(argv);
+}
+
+/** Asks for a larger pipe buffer on `fd` (Linux; best effort): the new size, or -1. */
+export function widenPipe(fd: number, bytes: number): number {
+  return walker().widenPipe(fd, bytes);
 }
 
 /** The addon, refused with the rebuild sentence when it predates the layer walker. */

@@ -26,7 +26,11 @@ export function detectCompression(head: Uint8Array): Compression {
 }
 
 export interface Decompressor {
-  /** Compressed (or plain) bytes, in order. Never throws for bad data: that surfaces in drain()/end(). */
+  /**
+   * Compressed (or plain) bytes, in order. Never throws for bad data: that surfaces in
+   * drain()/end(). The chunk need only be valid during the call (the caller may reuse its
+   * buffer, as the stdin reader does): what a backend keeps longer, it copies.
+   */
   write(chunk: Buffer): void;
   /** Bytes accepted but not yet decompressed and pushed. */
   readonly backlog: number;
@@ -83,7 +87,7 @@ class LayerDecompressor implements Decompressor {
     if (this.ending !== null) throw new Error('Decompressor.write() after end()');
     if (this.error !== null || chunk.length === 0) return;
     if (this.backend === null) {
-      this.head.push(chunk);
+      this.head.push(Buffer.from(chunk)); // kept past the call: copy (see write())
       this.headLength += chunk.length;
       if (this.headLength < 4) return;
       chunk = this.takeHead();
@@ -207,7 +211,9 @@ class GzipBackend implements Backend {
 
   write(chunk: Buffer): void {
     this.d.backlog += chunk.length;
-    this.z.write(chunk, () => this.d.processed(chunk.length));
+    // zlib reads it later, on the thread pool: copy (the caller may reuse its buffer).
+    const copy = Buffer.from(chunk);
+    this.z.write(copy, () => this.d.processed(copy.length));
   }
 
   finish(): void {
@@ -250,7 +256,8 @@ class ZstdBackend implements Backend {
   write(chunk: Buffer): void {
     if (this.dead) return;
     try {
-      this.walker.feed(chunk);
+      // fzstd may keep an incomplete block's bytes until the next push: copy.
+      this.walker.feed(Buffer.from(chunk));
     } catch (e) {
       this.failed(e);
     }
@@ -342,7 +349,8 @@ class ZstdStreamBackend implements Backend {
   ) {
     this.walker = new ZstdFrameWalker(d.where, {
       bytes: (c) => {
-        const chunk = Buffer.from(c.buffer, c.byteOffset, c.length);
+        // The decoder reads it later: copy (the caller may reuse its buffer).
+        const chunk = Buffer.from(c);
         this.d.backlog += chunk.length;
         (this.z ??= this.start()).input.write(chunk, () => this.d.processed(chunk.length));
       },

@@ -6,6 +6,7 @@
 
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { isatty } from 'node:tty';
 
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
@@ -20,6 +21,7 @@ import { ociLayoutImages } from './oci-index.js';
 import { looksLikeReference } from './registry/reference.js';
 import { openRegistry, type RegistrySourceOptions } from './registry/registry-source.js';
 import { scanRootfsDir } from './rootfs-dir.js';
+import { stdinChunks } from './stdin-chunks.js';
 import type { BlobStore, OpenedSource } from './source.js';
 
 const READ_CHUNK = 1 << 20;
@@ -35,9 +37,9 @@ export interface OpenOptions {
 
 export async function openSource(source: string, options: OpenOptions = {}): Promise<OpenedSource> {
   if (source === '-') {
-    const stdin = options.stdin ?? process.stdin;
-    if (!options.stdin && process.stdin.isTTY) throw new ElfscanError('stdin', 'is a terminal; pipe an image into it (docker save IMAGE | elfscan -)');
-    return openArchive(stdin, 'stdin');
+    if (options.stdin) return openArchive(options.stdin, 'stdin');
+    if (isatty(0)) throw new ElfscanError('stdin', 'is a terminal; pipe an image into it (docker save IMAGE | elfscan -)');
+    return openArchive(stdinChunks(), 'stdin');
   }
   if (source.startsWith(DAEMON_PREFIX)) {
     const image = source.slice(DAEMON_PREFIX.length);

@@ -5,10 +5,11 @@
 // tools made (.cache/real-images) and on the example image; and the same sentence on bad input.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan, type ScanOptions } from '../../src/index.js';
+import { reusedChunks } from '../../src/sources/stdin-chunks.js';
 import { buildTar, gzip, patternBytes } from '../helpers/tar-builder.js';
 import {
   FIXTURES,
@@ -160,5 +161,37 @@ describe('and the same sentence on bad input', () => {
     const cut = join(tempDir(), 'cut.tar');
     writeFileSync(cut, readFileSync(file).subarray(0, 5000));
     expect(await expectSame(cut)).toMatch(/^error: .*truncated/);
+  });
+});
+
+describe('stdin read into two reused buffers (stdin-chunks.ts)', () => {
+  // Every consumer of a chunk must copy what it keeps past the call (Decompressor.write's
+  // contract): nested gzip and zstd layers, documents, the outer decompressor's head. Small
+  // buffers make every boundary fall inside something.
+  it.each([
+    ['docker-legacy', 'gzip', 'none'],
+    ['docker-legacy', 'zstd', 'none'],
+    ['oci-archive', 'gzip', 'gzip'],
+    ['docker-25', 'zstd', 'zstd'],
+  ] as const)('%s with %s layers, outer %s: the same report as from the file', async (format, layerCompression, outerCompression) => {
+    const file = writeArchive([image], format, { layerCompression, outerCompression });
+    const want = json(await scan(file, { all: true }));
+    const fd = openSync(file, 'r');
+    try {
+      expect(json(await scan('-', { all: true, stdin: reusedChunks(fd, 4099) }))).toBe(want);
+    } finally {
+      closeSync(fd);
+    }
+    // Harsher than reusedChunks: one buffer, overwritten as soon as the next chunk is asked for.
+    async function* oneBuffer(): AsyncGenerator<Buffer> {
+      const buf = Buffer.alloc(3001);
+      const fd = openSync(file, 'r');
+      try {
+        for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) yield buf.subarray(0, n);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    expect(json(await scan('-', { all: true, stdin: oneBuffer() }))).toBe(want);
   });
 });

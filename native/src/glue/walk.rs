@@ -237,17 +237,40 @@ fn run_walk(job: &Job) -> Result<Vec<Record>, (&'static CStr, String)> {
 #[cfg(target_os = "linux")]
 fn widen_pipe(out: &std::process::ChildStdout) {
     use std::os::fd::AsRawFd;
-    extern "C" {
-        fn fcntl(fd: i32, cmd: i32, ...) -> i32;
-    }
-    const F_SETPIPE_SZ: i32 = 1031;
-    // Safety: `out` owns an open pipe descriptor for the duration of the call; F_SETPIPE_SZ
-    // takes an int and touches no memory of ours.
-    unsafe { fcntl(out.as_raw_fd(), F_SETPIPE_SZ, 1i32 << 20) };
+    set_pipe_size(out.as_raw_fd(), 1 << 20);
 }
 
 #[cfg(not(target_os = "linux"))]
 fn widen_pipe(_out: &std::process::ChildStdout) {}
+
+/// `widenPipe(fd, bytes): number` — asks Linux to give the pipe at `fd` (stdin) `bytes` of
+/// buffer, so that a producer like `cat` and this reader trade large chunks; the new size, or -1
+/// (not a pipe, refused, or not Linux).
+unsafe extern "C" fn widen_pipe_cb(env: napi_env, info: napi_callback_info) -> napi_value {
+    guarded(env, |env| {
+        let [fd, bytes] = args::<2>(env, info)?;
+        let fd = number(env, fd, BAD_WIDEN)?;
+        let bytes = number(env, bytes, BAD_WIDEN)?;
+        env.f64(f64::from(set_pipe_size(fd.min(i32::MAX as u64) as i32, bytes.min(1 << 30) as i32)))
+    })
+}
+const BAD_WIDEN: &CStr = c"elfscan native: widenPipe(fd, bytes): two non-negative numbers";
+
+#[cfg(target_os = "linux")]
+fn set_pipe_size(fd: i32, bytes: i32) -> i32 {
+    extern "C" {
+        fn fcntl(fd: i32, cmd: i32, ...) -> i32;
+    }
+    const F_SETPIPE_SZ: i32 = 1031;
+    // Safety: F_SETPIPE_SZ takes an int and touches no memory of ours; a bad descriptor is an
+    // error return, not undefined behaviour.
+    unsafe { fcntl(fd, F_SETPIPE_SZ, bytes) }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_pipe_size(_fd: i32, _bytes: i32) -> i32 {
+    -1
+}
 
 /// Runs on a pool thread: no Node-API calls here.
 unsafe extern "C" fn execute_walk(_env: napi_env, data: *mut c_void) {
@@ -407,5 +430,6 @@ pub(super) fn register(env: Env, exports: napi_value) -> JsResult<()> {
     env.set(exports, c"layerScanEnd", env.function(c"layerScanEnd", end_cb)?)?;
     env.set(exports, c"layerScanFile", env.function(c"layerScanFile", file_cb)?)?;
     env.set(exports, c"layerScanCommand", env.function(c"layerScanCommand", command_cb)?)?;
+    env.set(exports, c"widenPipe", env.function(c"widenPipe", widen_pipe_cb)?)?;
     Ok(())
 }
