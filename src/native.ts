@@ -38,10 +38,10 @@ export type LayerScanHandle = { readonly __brand: 'LayerScanHandle' };
 /** What the addon exports (native/src/glue.rs). */
 interface Addon {
   inspect(head: Uint8Array, fileSize: number, pieces?: Piece[]): Classification;
-  layerScanStart(): LayerScanHandle;
+  layerScanStart(gzip: number): LayerScanHandle;
   layerScanPush(handle: LayerScanHandle, chunk: Uint8Array): void;
   layerScanEnd(handle: LayerScanHandle): LayerRecords;
-  layerScanFile(path: string, start: number, length: number, outer: number): Promise<LayerRecords>;
+  layerScanFile(path: string, start: number, length: number, mode: number): Promise<LayerRecords>;
   layerScanCommand(argv: string[]): Promise<LayerRecords>;
   widenPipe(fd: number, bytes: number): number;
   interfaceVersion: number;
@@ -193,24 +193,27 @@ export function inspect(head: Uint8Array, fileSize: number, pieces: Piece[]): Cl
 }
 
 /**
- * The layer walker (native/src/layer_walk.rs), streaming: start, push the layer's plain tar bytes
- * in chunks of any size, end. push/end throw an Error with `code` 'ELFSCAN_TAR' and the tar
- * reader's sentence when the archive is malformed or stops early.
+ * The layer walker (native/src/layer_walk.rs), streaming: start (`gzip`: the bytes pushed are a
+ * gzip layer, inflated inside the addon by Node's own zlib), push the layer's bytes in chunks of
+ * any size, end. push/end throw an Error with `code` 'ELFSCAN_TAR' (the tar reader's sentence) or
+ * 'ELFSCAN_GZIP' (the gzip sentence) when the data is malformed or stops early.
  */
 export const layerScan = {
-  start: (): LayerScanHandle => walker().layerScanStart(),
+  start: (gzip = false): LayerScanHandle => walker().layerScanStart(gzip ? 1 : 0),
   push: (h: LayerScanHandle, chunk: Uint8Array): void => walker().layerScanPush(h, chunk),
   end: (h: LayerScanHandle): LayerRecords => walker().layerScanEnd(h),
 };
 
+const FILE_MODES = { plain: 0, outer: 1, gzip: 2 } as const;
+
 /**
- * The layer walker over `[start, start + length)` of a file, on libuv's thread pool: only tar
- * headers, file heads and the ranges ELF files want are read. `outer` lists an outer archive's
- * entries with their body offsets instead. Rejects with `code` 'ELFSCAN_TAR' (malformed tar) or
- * 'ELFSCAN_IO' (read failure).
+ * The layer walker over `[start, start + length)` of a file, on libuv's thread pool. 'plain': only
+ * tar headers, file heads and the ranges ELF files want are read; 'gzip': the range is inflated
+ * (Node's zlib) and walked there; 'outer': an outer archive's entries with their body offsets.
+ * Rejects with `code` 'ELFSCAN_TAR', 'ELFSCAN_GZIP' or 'ELFSCAN_IO' (read failure).
  */
-export function layerScanFile(path: string, start: number, length: number, outer = false): Promise<LayerRecords> {
-  return walker().layerScanFile(path, start, length, outer ? 1 : 0);
+export function layerScanFile(path: string, start: number, length: number, mode: keyof typeof FILE_MODES = 'plain'): Promise<LayerRecords> {
+  return walker().layerScanFile(path, start, length, FILE_MODES[mode]);
 }
 
 /**

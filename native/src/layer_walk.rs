@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 use crate::layer_scan::{LayerScan, OuterScan, Record};
 use crate::tar_walk::EntrySink;
 use crate::tar_walk::{TarWalk, WalkError};
+use crate::zlib::{Gunzip, GzFail};
 
 /// Bytes read at once from a seekable layer: MIN_WINDOW after a skip (landing on a large body
 /// wastes little), doubling up to MAX_WINDOW while a run of small entries goes on (one read covers
@@ -27,6 +28,17 @@ pub enum WalkFail {
     Io(io::Error),
     /// The decompressing command failed: what it said on stderr.
     Decoder(String),
+    /// The gzip data is bad: the sentence src/layers/decompress.ts would say.
+    Gzip(String),
+}
+
+impl From<GzFail<WalkError>> for WalkFail {
+    fn from(e: GzFail<WalkError>) -> Self {
+        match e {
+            GzFail::Gzip(s) => WalkFail::Gzip(s),
+            GzFail::Out(e) => WalkFail::Tar(e),
+        }
+    }
 }
 
 impl From<WalkError> for WalkFail {
@@ -61,6 +73,54 @@ impl PushScan {
         self.walk.end()?;
         Ok(self.walk.sink.records)
     }
+}
+
+/// Inflated bytes are handed to the walker this many at a time (node:zlib's chunk size here).
+const INFLATE_CHUNK: usize = 1 << 20;
+
+/// A gzip layer read as a stream of compressed chunks: inflated by Node's zlib (zlib.rs) straight
+/// into the walker.
+pub struct GzPushScan {
+    gz: Gunzip,
+    buf: Vec<u8>,
+    scan: PushScan,
+}
+
+impl GzPushScan {
+    pub fn new() -> Result<GzPushScan, WalkFail> {
+        Ok(GzPushScan {
+            gz: Gunzip::new().map_err(WalkFail::Gzip)?,
+            buf: vec![0u8; INFLATE_CHUNK],
+            scan: PushScan::default(),
+        })
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), WalkFail> {
+        let scan = &mut self.scan;
+        Ok(self.gz.write(chunk, &mut self.buf, &mut |plain| scan.push(plain))?)
+    }
+
+    pub fn finish(self) -> Result<Vec<Record>, WalkFail> {
+        self.gz.end::<WalkError>()?;
+        Ok(self.scan.finish()?)
+    }
+}
+
+/// The gzip layer at `[start, start + len)` of `file`, inflated and walked on the calling thread.
+pub fn walk_gzip_file(file: &File, start: u64, len: u64) -> Result<Vec<Record>, WalkFail> {
+    let mut scan = GzPushScan::new()?;
+    let mut buf = vec![0u8; PIPE_READ];
+    let mut pos = 0u64;
+    while pos < len {
+        let want = (PIPE_READ as u64).min(len - pos) as usize;
+        let got = read_at(file, &mut buf[..want], start + pos)?;
+        if got == 0 {
+            break; // the file is shorter than the range: the gzip data is truncated
+        }
+        scan.push(&buf[..got])?;
+        pos += got as u64;
+    }
+    scan.finish()
 }
 
 /// Reads up to `buf.len()` bytes at `offset`; fewer only at the end of the file.

@@ -28,9 +28,10 @@ pub mod layer_walk; //  the drivers: chunks pushed, or a file range read in wind
 #[cfg(test)]
 mod testutil;
 
-// The addon: Node-API declarations and the JS ⇄ Rust glue.
+// The addon: Node-API declarations and the JS ⇄ Rust glue, and Node's own zlib.
 mod glue;
 mod napi;
+pub mod zlib; //       gzip layers inflated by the zlib Node exports (the one node:zlib wraps)
 
 pub use bytes::Piece;
 pub use classify::{classify, inspect, Classification, ElfExtra, Facts, Format, Kind, Want};

@@ -42,11 +42,12 @@ export async function scanLayerAt(
   if (compression === 'zstd' && start === 0 && zstdDecoder() === 'cli' && (await sizeOf(file)) === length) {
     return zstdByCommand(file, length, digest, where, verify);
   }
-  if (compression !== 'none') {
+  if (compression === 'zstd') {
     const stream = createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
     return scanLayerStream(stream, digest, where, verify);
   }
-  const walk = layerScanFile(file, start, length);
+  // Plain: walked at offsets; gzip: inflated and walked on a pool thread. Hashed here meanwhile.
+  const walk = layerScanFile(file, start, length, compression === 'gzip' ? 'gzip' : 'plain');
   const hash = verify ? hashRange(file, start, length, verify.slice(0, verify.indexOf(':'))) : null;
   walk.catch(() => undefined);
   hash?.catch(() => undefined);

@@ -8,7 +8,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
 import { layerScan, type LayerRecords } from '../native.js';
-import { createDecompressor, type Decompressor } from './decompress.js';
+import { createDecompressor, detectCompression, type Decompressor } from './decompress.js';
 import { LayerEntryCollector } from './layer-entries.js';
 
 /** Above this many queued compressed bytes the producer waits for the decompressor. */
@@ -34,27 +34,92 @@ export function isValidDigest(d: string): boolean {
  * source names none (legacy docker-save layer.tar files are named by id, not digest).
  */
 export function createLayerScanner(digest: string | null, where: string, verify: string | null): LayerScanner {
-  const tar = nativeTarSink(where);
-  const decompressor: Decompressor = createDecompressor(tar, where);
   const hash: Hash | null = verify ? createHash(verify.slice(0, verify.indexOf(':'))) : null;
   let bytes = 0;
+  // Chosen by the first bytes: gzip is inflated inside the addon (no JavaScript buffer per
+  // chunk), anything else goes through the decompressor into the walker.
+  let head: Buffer[] = [];
+  let headLength = 0;
+  let inner: { write(b: Buffer): void; backlog: number; drain(): Promise<void>; end(): Promise<LayerRecords> } | null = null;
+  const choose = (first: Buffer) => {
+    if (detectCompression(first) === 'gzip') inner = nativeGunzip(where);
+    else {
+      const tar = nativeTarSink(where);
+      const d: Decompressor = createDecompressor(tar, where);
+      inner = {
+        write: (b) => d.write(b),
+        get backlog() {
+          return d.backlog;
+        },
+        drain: () => d.drain(),
+        end: async () => {
+          await d.end();
+          return tar.records!;
+        },
+      };
+    }
+  };
   return {
     write(chunk) {
       bytes += chunk.length;
       hash?.update(chunk);
-      decompressor.write(chunk);
+      if (inner === null) {
+        head.push(Buffer.from(chunk)); // kept past the call: copy
+        headLength += chunk.length;
+        if (headLength < 4) return;
+        const first = Buffer.concat(head, headLength);
+        head = [];
+        choose(first);
+        inner!.write(first);
+        return;
+      }
+      inner.write(chunk);
     },
     get backlog() {
-      return decompressor.backlog;
+      return inner?.backlog ?? 0;
     },
-    drain: () => decompressor.drain(),
+    drain: () => inner?.drain() ?? Promise.resolve(),
     async end() {
-      await decompressor.end();
+      if (inner === null) {
+        const first = Buffer.concat(head, headLength);
+        choose(first);
+        if (first.length > 0) inner!.write(first);
+      }
+      const records = await inner!.end();
       if (hash && verify) {
         const got = `${verify.slice(0, verify.indexOf(':'))}:${hash.digest('hex')}`;
         if (got !== verify) throw new ElfscanError(where, `content does not match its digest (got ${got})`);
       }
-      return layerIndex(digest, tar.records!, bytes);
+      return layerIndex(digest, records, bytes);
+    },
+  };
+}
+
+/**
+ * A gzip layer inflated and walked inside the addon, synchronously: no backlog. The first
+ * failure is kept and thrown by end() (write never throws, as Decompressor.write).
+ */
+function nativeGunzip(where: string): { write(b: Buffer): void; backlog: number; drain(): Promise<void>; end(): Promise<LayerRecords> } {
+  const handle = layerScan.start(true);
+  let failure: unknown = null;
+  return {
+    write(b) {
+      if (failure !== null) return;
+      try {
+        layerScan.push(handle, b);
+      } catch (e) {
+        failure = walkerError(e, where);
+      }
+    },
+    backlog: 0,
+    drain: () => (failure !== null ? Promise.reject(failure) : Promise.resolve()),
+    async end() {
+      if (failure !== null) throw failure;
+      try {
+        return layerScan.end(handle);
+      } catch (e) {
+        throw walkerError(e, where);
+      }
     },
   };
 }
@@ -85,7 +150,7 @@ export function nativeTarSink(where: string): { push(b: Buffer): void; end(): vo
 /** A native walker's failure as the one sentence the TypeScript tar reader would have said. */
 export function walkerError(e: unknown, where: string): unknown {
   const code = (e as { code?: string } | null)?.code;
-  if (code === 'ELFSCAN_TAR') return new ElfscanError(where, (e as Error).message);
+  if (code === 'ELFSCAN_TAR' || code === 'ELFSCAN_GZIP') return new ElfscanError(where, (e as Error).message);
   if (code === 'ELFSCAN_IO') return new ElfscanError(where, `read failed: ${(e as Error).message}`);
   return e;
 }

@@ -28,7 +28,7 @@ const TYPES = ['file', 'hardlink', 'symlink', 'directory', 'other'] as const;
 export async function readArchiveFile(file: string, where: string, size: number): Promise<ArchiveContents> {
   let outer;
   try {
-    outer = await layerScanFile(file, 0, size, true);
+    outer = await layerScanFile(file, 0, size, 'outer');
   } catch (e) {
     throw walkerError(e, where);
   }

@@ -12,7 +12,7 @@ use std::ptr;
 
 use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
 use crate::layer_scan::{Extra, Record};
-use crate::layer_walk::{walk_command, walk_file, walk_outer, PushScan, WalkFail};
+use crate::layer_walk::{walk_command, walk_file, walk_gzip_file, walk_outer, GzPushScan, PushScan, WalkFail};
 use crate::napi::*;
 use crate::tar_header::EntryType;
 
@@ -21,6 +21,8 @@ const TAR_ERROR: &CStr = c"ELFSCAN_TAR";
 const IO_ERROR: &CStr = c"ELFSCAN_IO";
 /// The decompressing command failed; the message is its stderr.
 const DECODER_ERROR: &CStr = c"ELFSCAN_DECODER";
+/// The gzip data is bad; the message is the whole sentence.
+const GZIP_ERROR: &CStr = c"ELFSCAN_GZIP";
 
 const BAD_HANDLE: &CStr = c"elfscan native: layerScanPush/End(handle, …): not a live layer scan handle";
 const BAD_CHUNK: &CStr = c"elfscan native: layerScanPush(handle, chunk): chunk must be a Uint8Array";
@@ -126,18 +128,40 @@ fn throw_error(env: Env, code: &CStr, msg: &str) -> JsFail {
     }
 }
 
+/// A streaming scan: a plain layer, or a gzip layer inflated on the way in.
+enum Pushing {
+    Plain(PushScan),
+    Gzip(GzPushScan),
+}
+
 /// Drops the scan when its handle is garbage-collected.
 unsafe extern "C" fn finalize_scan(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
     if !data.is_null() {
         // Safety: `data` is the Box made in `start_cb`, handed to Node once and freed only here.
-        drop(unsafe { Box::from_raw(data.cast::<Option<PushScan>>()) });
+        drop(unsafe { Box::from_raw(data.cast::<Option<Pushing>>()) });
     }
 }
 
-/// `layerScanStart(): handle`
-unsafe extern "C" fn start_cb(env: napi_env, _info: napi_callback_info) -> napi_value {
+/// A push failure as a thrown JS Error with its code.
+fn throw_walk(env: Env, e: WalkFail) -> JsFail {
+    match e {
+        WalkFail::Tar(e) => throw_error(env, TAR_ERROR, &e.0),
+        WalkFail::Gzip(s) => throw_error(env, GZIP_ERROR, &s),
+        WalkFail::Io(e) => throw_error(env, IO_ERROR, &e.to_string()),
+        WalkFail::Decoder(s) => throw_error(env, DECODER_ERROR, &s),
+    }
+}
+
+/// `layerScanStart(gzip?: 0 | 1): handle` — with 1, the pushed bytes are a gzip layer.
+unsafe extern "C" fn start_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
-        let data = Box::into_raw(Box::new(Some(PushScan::default())));
+        let [gzip] = args::<1>(env, info)?;
+        let scan = if number(env, gzip, BAD_HANDLE).unwrap_or(0) == 1 {
+            Pushing::Gzip(GzPushScan::new().map_err(|e| throw_walk(env, e))?)
+        } else {
+            Pushing::Plain(PushScan::default())
+        };
+        let data = Box::into_raw(Box::new(Some(scan)));
         let mut v = ptr::null_mut();
         // Safety: `data` is a valid heap pointer whose ownership passes to Node's finalizer.
         let status = unsafe { napi_create_external(env.0, data.cast(), Some(finalize_scan), ptr::null_mut(), &mut v) };
@@ -151,17 +175,17 @@ unsafe extern "C" fn start_cb(env: napi_env, _info: napi_callback_info) -> napi_
 }
 
 /// The scan behind a handle. The reference is used within the current callback only.
-fn scan_of<'a>(env: Env, handle: napi_value) -> JsResult<&'a mut Option<PushScan>> {
+fn scan_of<'a>(env: Env, handle: napi_value) -> JsResult<&'a mut Option<Pushing>> {
     let mut data: *mut c_void = ptr::null_mut();
     // Safety: `handle` is an argument of this callback; a non-external value fails with a status.
     check(unsafe { napi_get_value_external(env.0, handle, &mut data) }).map_err(|_| JsFail::Type(BAD_HANDLE))?;
     if data.is_null() {
         return Err(JsFail::Type(BAD_HANDLE));
     }
-    // Safety: every external this addon makes holds a Box<Option<PushScan>> (start_cb), alive
+    // Safety: every external this addon makes holds a Box<Option<Pushing>> (start_cb), alive
     // until Node finalizes the handle, which cannot happen while the handle is an argument.
     // The addon runs on Node's main thread only, so no other reference exists during the call.
-    Ok(unsafe { &mut *data.cast::<Option<PushScan>>() })
+    Ok(unsafe { &mut *data.cast::<Option<Pushing>>() })
 }
 
 /// `layerScanPush(handle, chunk)`: throws an Error with code ELFSCAN_TAR when the tar is malformed.
@@ -178,10 +202,13 @@ unsafe extern "C" fn push_cb(env: napi_env, info: napi_callback_info) -> napi_va
             // JS value is created while the slice lives.
             unsafe { std::slice::from_raw_parts(data, len) }
         };
-        let r = s.push(bytes);
+        let r = match s {
+            Pushing::Plain(p) => p.push(bytes).map_err(WalkFail::Tar),
+            Pushing::Gzip(g) => g.push(bytes),
+        };
         match r {
             Ok(()) => env.null(),
-            Err(e) => Err(throw_error(env, TAR_ERROR, &e.0)),
+            Err(e) => Err(throw_walk(env, e)),
         }
     })
 }
@@ -192,9 +219,13 @@ unsafe extern "C" fn end_cb(env: napi_env, info: napi_callback_info) -> napi_val
         let [handle] = args::<1>(env, info)?;
         let scan = scan_of(env, handle)?;
         let Some(s) = scan.take() else { return Err(JsFail::Type(BAD_HANDLE)) };
-        match s.finish() {
+        let r = match s {
+            Pushing::Plain(p) => p.finish().map_err(WalkFail::Tar),
+            Pushing::Gzip(g) => g.finish(),
+        };
+        match r {
             Ok(records) => records_to_js(env, &records),
-            Err(e) => Err(throw_error(env, TAR_ERROR, &e.0)),
+            Err(e) => Err(throw_walk(env, e)),
         }
     })
 }
@@ -204,7 +235,8 @@ struct Job {
     path: String,
     start: u64,
     length: u64,
-    outer: bool,
+    /// 0: a plain layer; 1: an outer archive's entries; 2: a gzip layer.
+    mode: u64,
     /// A decompressing command whose output is the layer (layerScanCommand); `path` unused.
     command: Option<Vec<String>>,
     deferred: napi_deferred,
@@ -218,10 +250,10 @@ fn run_walk(job: &Job) -> Result<Vec<Record>, (&'static CStr, String)> {
         walk_command(argv, &widen_pipe)
     } else {
         let file = File::open(&job.path).map_err(io)?;
-        if job.outer {
-            walk_outer(&file, job.start, job.length)
-        } else {
-            walk_file(&file, job.start, job.length)
+        match job.mode {
+            1 => walk_outer(&file, job.start, job.length),
+            2 => walk_gzip_file(&file, job.start, job.length),
+            _ => walk_file(&file, job.start, job.length),
         }
     };
     match walked {
@@ -229,6 +261,7 @@ fn run_walk(job: &Job) -> Result<Vec<Record>, (&'static CStr, String)> {
         Err(WalkFail::Tar(e)) => Err((TAR_ERROR, e.0)),
         Err(WalkFail::Io(e)) => Err(io(e)),
         Err(WalkFail::Decoder(said)) => Err((DECODER_ERROR, said)),
+        Err(WalkFail::Gzip(sentence)) => Err((GZIP_ERROR, sentence)),
     }
 }
 
@@ -324,23 +357,25 @@ fn string_arg(env: Env, value: napi_value) -> JsResult<String> {
     String::from_utf8(buf).map_err(|_| JsFail::Type(BAD_FILE_ARGS))
 }
 
-/// `layerScanFile(path, start, length, outer?): Promise<LayerRecords>` — with `outer` 1, the
-/// entries of an outer archive, `meta`'s last field being each regular file's body offset; rejects with an Error whose code
-/// is ELFSCAN_TAR (malformed tar) or ELFSCAN_IO (the file could not be read).
+/// `layerScanFile(path, start, length, mode?): Promise<LayerRecords>` — mode 0 a plain layer, 2 a
+/// gzip layer (inflated on the pool thread), 1 the entries of an outer archive, `meta`'s last
+/// field being each regular file's body offset; rejects with an Error whose code is
+/// ELFSCAN_TAR (malformed tar), ELFSCAN_GZIP (bad gzip; the message is the sentence) or
+/// ELFSCAN_IO (the file could not be read).
 unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
-        let [path, start, length, outer] = args::<4>(env, info)?;
+        let [path, start, length, mode] = args::<4>(env, info)?;
         let path = string_arg(env, path)?;
         let start = number(env, start, BAD_FILE_ARGS)?;
         let length = number(env, length, BAD_FILE_ARGS)?;
-        let outer = number(env, outer, BAD_FILE_ARGS).unwrap_or(0) == 1;
+        let mode = number(env, mode, BAD_FILE_ARGS).unwrap_or(0);
         queue(
             env,
             Job {
                 path,
                 start,
                 length,
-                outer,
+                mode,
                 command: None,
                 deferred: ptr::null_mut(),
                 work: ptr::null_mut(),
@@ -373,7 +408,7 @@ unsafe extern "C" fn command_cb(env: napi_env, info: napi_callback_info) -> napi
             path: String::new(),
             start: 0,
             length: 0,
-            outer: false,
+            mode: 0,
             command: Some(argv),
             deferred: ptr::null_mut(),
             work: ptr::null_mut(),
