@@ -29,7 +29,10 @@ struct ZStream {
     reserved: c_ulong,
 }
 
-#[cfg_attr(test, link(name = "z"))]
+// For `cargo test` only: the runtime library itself (libz.so.1, in every Debian install), so that
+// no -dev package is needed; the addon takes the symbols from the node binary that loads it.
+#[cfg_attr(all(test, target_os = "linux"), link(name = "libz.so.1", kind = "dylib", modifiers = "+verbatim"))]
+#[cfg_attr(all(test, not(target_os = "linux")), link(name = "z"))]
 extern "C" {
     fn inflateInit2_(strm: *mut ZStream, window_bits: c_int, version: *const c_char, stream_size: c_int) -> c_int;
     fn inflate(strm: *mut ZStream, flush: c_int) -> c_int;
