@@ -43,7 +43,7 @@ function ociLayerMembers(dir) {
   const index = JSON.parse(readFileSync(join(C(dir), 'index.json'), 'utf8'));
   const blob = (d) => join(C(dir), 'blobs', 'sha256', d.slice(7));
   const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8'));
-  return manifest.layers.map((l) => `./blobs/sha256/${l.digest.slice(7)}`);
+  return manifest.layers.map((l) => `blobs/sha256/${l.digest.slice(7)}`);
 }
 
 const tmp = join(out, 'extract');
@@ -68,6 +68,7 @@ const cases = [
   ['gzip-cli-par', `gzip -dc of the layers, ${cores} at a time`, `printf '%s\\n' ${list(gz)} | xargs -P${cores} -I{} sh -c 'gzip -dc "{}" > /dev/null'`],
   ['zlib-seq', 'Node zlib inflate of the layers, one process, one at a time', `node ${join(root, 'bench', 'inflate.mjs')} --concurrency 1 ${list(gz)} > /dev/null`],
   ['zlib-par', `Node zlib inflate of the layers, one process, ${cores} at a time`, `node ${join(root, 'bench', 'inflate.mjs')} --concurrency ${cores} ${list(gz)} > /dev/null`],
+  ['zlib-par-1m', `… the same with 1 MiB zlib chunks`, `node ${join(root, 'bench', 'inflate.mjs')} --concurrency ${cores} --chunk 1048576 ${list(gz)} > /dev/null`],
   ['zstd-cli', 'zstd -dc of the layers, one after the other', `for l in ${list(zst)}; do zstd -dc -q "$l" > /dev/null; done`],
   ['zstd-cli-par', `zstd -dc of the layers, ${cores} at a time`, `printf '%s\\n' ${list(zst)} | xargs -P${cores} -I{} sh -c 'zstd -dc -q "{}" > /dev/null'`],
   ['extract', 'extraction of the layers (tar -xO | tar -x)', extract],
@@ -96,15 +97,16 @@ for (const [key, what, cmd] of cases) {
 rmSync(tmp, { recursive: true, force: true });
 
 const m = (k) => results[k].median;
+const zlibFloor = Math.min(m('zlib-par'), m('zlib-par-1m'));
 const ratio = (a, b) => (m(a) / m(b)).toFixed(2);
-const files = sh(`tar -tvf ${layers.map((l) => `'${l}'`).join(' ')} 2>/dev/null | grep -c '^-' || true`).trim();
+const files = layers.reduce((n, l) => n + Number(sh(`tar -tvf '${l}' | grep -c '^-' || true`).trim()), 0);
 const targets = [
   ['plain docker-archive from a file: faster than cat', `elfscan / cat = ${ratio('legacy-file', 'cat')}`, m('legacy-file') < m('cat')],
   ['… and ≥ 10× faster than extraction + scanelf', `extraction + scanelf / elfscan = ${ratio('extract-scanelf', 'legacy-file')}`, m('extract-scanelf') / m('legacy-file') >= 10],
-  ['OCI gzip: ≤ 1.2× Node zlib inflate spread over the cores', `elfscan / zlib (${cores} at a time) = ${ratio('gzip-dir', 'zlib-par')}`, m('gzip-dir') / m('zlib-par') <= 1.2],
+  ['OCI gzip: ≤ 1.2× Node zlib inflate spread over the cores', `elfscan / zlib (${cores} at a time, the faster chunk size) = ${(m('gzip-dir') / zlibFloor).toFixed(2)}`, m('gzip-dir') / zlibFloor <= 1.2],
   ['zstd: ≤ 1.2× zstd -dc of all layers', `elfscan / zstd -dc = ${ratio('zstd-dir', 'zstd-cli')}`, m('zstd-dir') / m('zstd-cli') <= 1.2],
   ['… and below it with layers spread over the cores', `elfscan / zstd -dc = ${ratio('zstd-dir', 'zstd-cli')}; / zstd -dc ${cores} at a time = ${ratio('zstd-dir', 'zstd-cli-par')}`, m('zstd-dir') < m('zstd-cli')],
-  ['stdin: ≤ 1.2× cat | (gzip -dc-equivalent reading)', `plain ${ratio('legacy-stdin', 'legacy-stdin-floor')}, gzip ${ratio('gzip-stdin', 'gzip-stdin-floor')}, zstd ${ratio('zstd-stdin', 'zstd-stdin-floor')}`, ['legacy', 'gzip', 'zstd'].every((k) => m(`${k}-stdin`) / m(`${k}-stdin-floor`) <= 1.2)],
+  ['stdin: ≤ 1.2× cat | (gzip -dc-equivalent reading)', `plain ${ratio('legacy-stdin', 'cat-pipe')} (vs cat | cat), gzip ${ratio('gzip-stdin', 'gzip-stdin-floor')}, zstd ${ratio('zstd-stdin', 'zstd-stdin-floor')}`, m('legacy-stdin') / m('cat-pipe') <= 1.2 && ['gzip', 'zstd'].every((k) => m(`${k}-stdin`) / m(`${k}-stdin-floor`) <= 1.2)],
   ['peak RSS ≤ 150 MB on every format', ['legacy-file', 'd25-file', 'gzip-dir', 'zstd-dir', 'legacy-stdin', 'd25-stdin', 'gzip-stdin', 'zstd-stdin'].map((k) => `${k} ${results[k].rss.toFixed(0)}`).join(', '), ['legacy-file', 'd25-file', 'gzip-dir', 'zstd-dir', 'legacy-stdin', 'd25-stdin', 'gzip-stdin', 'zstd-stdin'].every((k) => results[k].rss <= 150)],
 ];
 
