@@ -111,17 +111,19 @@ const targets = [
 ];
 
 const size = (f) => (statSync(C(f)).size / 1e6).toFixed(0);
+/** A markdown table cell: pipes escaped. */
+const cell = (s) => s.replaceAll('|', '\\|');
 const lines = [
   `Machine: ${cores} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; files in the page cache; ${RUNS} runs each.`,
   `Corpus: ${files} regular files in ${layers.length} layers; docker-legacy.tar ${size('docker-legacy.tar')} MB, oci-gzip.tar ${size('oci-gzip.tar')} MB, oci-zstd.tar ${size('oci-zstd.tar')} MB.`,
   '',
   '| what | median s | min–max s | peak RSS MB |',
   '|---|---|---|---|',
-  ...Object.values(results).map((r) => `| ${r.what} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)}–${r.max.toFixed(2)} | ${r.rss.toFixed(0)} |`),
+  ...Object.values(results).map((r) => `| ${cell(r.what)} | ${r.median.toFixed(2)} | ${r.min.toFixed(2)}–${r.max.toFixed(2)} | ${r.rss.toFixed(0)} |`),
   '',
   '| target | measured | met |',
   '|---|---|---|',
-  ...targets.map(([t, v, ok]) => `| ${t} | ${v} | ${ok ? 'yes' : 'no'} |`),
+  ...targets.map(([t, v, ok]) => `| ${cell(t)} | ${cell(v)} | ${ok ? 'yes' : 'no'} |`),
 ];
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'results.md'), `${lines.join('\n')}\n`);
