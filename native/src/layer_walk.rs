@@ -1,7 +1,10 @@
-//! The two ways a layer's tar reaches the scanner. `PushScan`: every byte, in chunks (stdin,
-//! registries, compressed layers after their decompressor). `walk_file`: a plain tar lying in a
-//! file at a known offset (a layer blob, or a layer nested in a docker-save tarball), read in
-//! windows over runs of headers and small files and by seeking over bodies no one reads — with the same parser and the same per-file rules, so both give the same records.
+//! The ways a layer's tar reaches the walker, all with the same parser and the same per-file
+//! rules, so that they give the same records. Pushed in chunks (stdin, registries): `PushScan`,
+//! or `GzPushScan` for a gzip layer inflated on the way in. From a file at a known offset (a layer
+//! blob, or a layer nested in a docker-save tarball): `walk_file` reads windows over runs of
+//! headers and small files and seeks over bodies no one reads; `walk_gzip_file` inflates the range
+//! as it reads it; `walk_outer` lists an outer archive's entries with their body offsets. From a
+//! decompressing command: `walk_command` reads its output.
 #![forbid(unsafe_code)]
 
 use std::fs::File;
