@@ -13,6 +13,7 @@ const [layerDir, out] = process.argv.slice(2);
 if (!layerDir || !out) throw new Error('usage: node bench/corpus-images.mjs LAYERDIR OUTDIR');
 
 const names = readdirSync(layerDir).filter((f) => f.endsWith('.tar')).sort();
+if (names.length === 0) throw new Error(`no layers in ${layerDir}`);
 const sha256File = (path) =>
   new Promise((resolve, reject) => {
     const h = createHash('sha256');
@@ -44,8 +45,10 @@ const configDigest = sha256(config);
 const REF = 'bench/app:arm64';
 const mediaTypes = { none: 'application/vnd.oci.image.layer.v1.tar', gzip: 'application/vnd.oci.image.layer.v1.tar+gzip', zstd: 'application/vnd.oci.image.layer.v1.tar+zstd' };
 
+/** A tar of the directory's contents, named as docker save names them (no "./" prefix). */
 function tarDir(dir, dest) {
-  const r = spawnSync('tar', ['-C', dir, '--format=posix', '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-cf', dest, '.'], { stdio: 'inherit' });
+  const top = readdirSync(dir).sort();
+  const r = spawnSync('tar', ['-C', dir, '--format=posix', '--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-cf', dest, ...top], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`tar of ${dir} failed`);
 }
 

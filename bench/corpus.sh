@@ -9,10 +9,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/out/corpus}
-stamp="$out/STAMP"
-version="corpus-v1 $(sha256sum "$0" "$here/corpus-images.mjs" | sha256sum | cut -c1-16)"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; then
+# Two stages, each with its stamp: the layers (packages; bump LAYERS_VERSION when what goes into
+# them changes) and the images made of them (redone whenever corpus-images.mjs changes).
+LAYERS_VERSION=layers-v2
+images_version="images $(sha256sum "$here/corpus-images.mjs" | cut -c1-16)"
+if [ -f "$out/STAMP" ] && [ "$(cat "$out/STAMP")" = "$LAYERS_VERSION $images_version" ]; then
   echo "corpus is current: $out"
+  exit 0
+fi
+if [ -f "$out/layers/STAMP" ] && [ "$(cat "$out/layers/STAMP")" = "$LAYERS_VERSION" ]; then
+  node "$here/corpus-images.mjs" "$out/layers" "$out"
+  echo "$LAYERS_VERSION $images_version" > "$out/STAMP"
   exit 0
 fi
 rm -rf "$out"
@@ -100,7 +107,8 @@ for f in "$layers"/*.tar; do
   zstd -q -3 -T1 -c "$f" > "${f%.tar}.tar.zst" &
   wait
 done
+echo "$LAYERS_VERSION" > "$layers/STAMP"
 node "$here/corpus-images.mjs" "$layers" "$out"
 rm -rf "$work"
-echo "$version" > "$stamp"
+echo "$LAYERS_VERSION $images_version" > "$out/STAMP"
 ls -l "$out"
