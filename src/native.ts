@@ -38,7 +38,7 @@ export type LayerScanHandle = { readonly __brand: 'LayerScanHandle' };
 /** What the addon exports (native/src/glue.rs). */
 interface Addon {
   inspect(head: Uint8Array, fileSize: number, pieces?: Piece[]): Classification;
-  layerScanStart(gzip: number): LayerScanHandle;
+  layerScanStart(kind: number, argv?: string[]): LayerScanHandle;
   layerScanPush(handle: LayerScanHandle, chunk: Uint8Array): void;
   layerScanEnd(handle: LayerScanHandle): LayerRecords;
   layerScanFile(path: string, start: number, length: number, mode: number): Promise<LayerRecords>;
@@ -200,6 +200,8 @@ export function inspect(head: Uint8Array, fileSize: number, pieces: Piece[]): Cl
  */
 export const layerScan = {
   start: (gzip = false): LayerScanHandle => walker().layerScanStart(gzip ? 1 : 0),
+  /** The pushed bytes go through the decompressing command `argv` (zstd -dc reading stdin); its failure is thrown by end() with `code` 'ELFSCAN_DECODER' (the message: its stderr). */
+  startCommand: (argv: string[]): LayerScanHandle => walker().layerScanStart(2, argv),
   push: (h: LayerScanHandle, chunk: Uint8Array): void => walker().layerScanPush(h, chunk),
   end: (h: LayerScanHandle): LayerRecords => walker().layerScanEnd(h),
 };

@@ -8,8 +8,9 @@
 #![forbid(unsafe_code)]
 
 use std::fs::File;
-use std::io::{self, Read};
-use std::process::{Command, Stdio};
+use std::io::{self, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::thread::JoinHandle;
 
 use crate::layer_scan::{LayerScan, OuterScan, Record};
 use crate::tar_walk::EntrySink;
@@ -307,6 +308,104 @@ pub fn walk_command(argv: &[String], widen: &dyn Fn(&std::process::ChildStdout))
         return Err(WalkFail::Decoder(said));
     }
     Ok(scan.finish()?)
+}
+
+/// A layer pushed in compressed chunks through a decompressing command (`zstd -dc`, reading its
+/// stdin): the chunks are written to the command, and a thread reads its output into the walker,
+/// so the decompressed bytes never cross into JavaScript. A tar error makes that thread drop the
+/// output pipe, which stops the command; writes to a stopped command are ignored and `finish`
+/// says what went wrong — the tar error first, else the command's stderr.
+pub struct CommandPushScan {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// Hands back the walker unfinished at the end of the output, so that a failed command is
+    /// reported before what its short output does to the tar's end.
+    reader: Option<JoinHandle<Result<PushScan, WalkFail>>>,
+    stderr: Option<JoinHandle<String>>,
+}
+
+impl CommandPushScan {
+    pub fn start(argv: &[String], widen: &dyn Fn(i32)) -> Result<CommandPushScan, WalkFail> {
+        let (program, args) = argv.split_first().ok_or_else(|| WalkFail::Decoder("no command".into()))?;
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let (Some(stdin), Some(mut out), Some(mut err)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(WalkFail::Decoder("no pipes to the command".into()));
+        };
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            widen(stdin.as_raw_fd());
+            widen(out.as_raw_fd());
+        }
+        let stderr = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = err.read_to_string(&mut s);
+            s
+        });
+        let reader = std::thread::spawn(move || -> Result<PushScan, WalkFail> {
+            let mut scan = PushScan::default();
+            let mut buf = vec![0u8; PIPE_READ];
+            loop {
+                match out.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => scan.push(&buf[..n])?, // an error drops `out`: the command stops
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(WalkFail::Io(e)),
+                }
+            }
+            Ok(scan)
+        });
+        Ok(CommandPushScan { child, stdin: Some(stdin), reader: Some(reader), stderr: Some(stderr) })
+    }
+
+    /// Writes compressed bytes to the command (blocking while its pipe is full).
+    pub fn push(&mut self, chunk: &[u8]) {
+        if let Some(stdin) = self.stdin.as_mut() {
+            if stdin.write_all(chunk).is_err() {
+                self.stdin = None; // the command stopped; finish() says why
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Result<Vec<Record>, WalkFail> {
+        self.stdin = None; // end of input
+        let read = self.reader.take().map(|h| h.join());
+        let said = self.stderr.take().map(|h| h.join().unwrap_or_default()).unwrap_or_default();
+        let status = self.child.wait()?;
+        match read {
+            Some(Ok(Err(e @ WalkFail::Tar(_)))) => Err(e), // mid-stream: the command was stopped for it
+            _ if !status.success() => Err(WalkFail::Decoder(said)),
+            Some(Ok(Ok(scan))) => Ok(scan.finish()?),
+            Some(Ok(Err(e))) => Err(e),
+            _ => Err(WalkFail::Decoder("the output reader stopped".into())),
+        }
+    }
+}
+
+impl Drop for CommandPushScan {
+    /// An abandoned scan (its handle collected before `finish`): stop the command and the threads.
+    fn drop(&mut self) {
+        if self.reader.is_some() {
+            self.stdin = None;
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            if let Some(h) = self.reader.take() {
+                let _ = h.join();
+            }
+            if let Some(h) = self.stderr.take() {
+                let _ = h.join();
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,9 @@ import { createHash, type Hash } from 'node:crypto';
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
 import { layerScan, type LayerRecords } from '../native.js';
-import { createDecompressor, detectCompression, type Decompressor } from './decompress.js';
+import { ZSTD_CLI_ARGS, createDecompressor, detectCompression, zstdDecoder, zstdFailure, type Decompressor } from './decompress.js';
 import { LayerEntryCollector } from './layer-entries.js';
+import { ZstdFrameWalker } from './zstd-frames.js';
 
 /** Above this many queued compressed bytes the producer waits for the decompressor. */
 export const BACKLOG_LIMIT = 4 << 20;
@@ -42,7 +43,9 @@ export function createLayerScanner(digest: string | null, where: string, verify:
   let headLength = 0;
   let inner: { write(b: Buffer): void; backlog: number; drain(): Promise<void>; end(): Promise<LayerRecords> } | null = null;
   const choose = (first: Buffer) => {
-    if (detectCompression(first) === 'gzip') inner = nativeGunzip(where);
+    const compression = detectCompression(first);
+    if (compression === 'gzip') inner = nativeGunzip(where);
+    else if (compression === 'zstd' && zstdDecoder() === 'cli') inner = nativeZstdCommand(where);
     else {
       const tar = nativeTarSink(where);
       const d: Decompressor = createDecompressor(tar, where);
@@ -91,6 +94,63 @@ export function createLayerScanner(digest: string | null, where: string, verify:
         if (got !== verify) throw new ElfscanError(where, `content does not match its digest (got ${got})`);
       }
       return layerIndex(digest, records, bytes);
+    },
+  };
+}
+
+/**
+ * A zstd layer through `zstd -dc` whose output the addon reads into the walker on its own thread
+ * (layer_walk.rs CommandPushScan): only the compressed bytes pass through here, after the same
+ * frame walker as the streaming decoders (its refusals and truncation rule come first).
+ */
+function nativeZstdCommand(where: string): { write(b: Buffer): void; backlog: number; drain(): Promise<void>; end(): Promise<LayerRecords> } {
+  const handle = layerScan.startCommand(['zstd', ...ZSTD_CLI_ARGS]);
+  let failure: unknown = null;
+  let framed = false;
+  const frames = new ZstdFrameWalker(where, {
+    bytes: (c) => {
+      framed = true;
+      layerScan.push(handle, c);
+    },
+    frameEnd: () => undefined,
+  });
+  const stop = () => {
+    try {
+      layerScan.end(handle); // closes the command's input and waits for it; its verdict no longer matters
+    } catch {
+      // the frame walker's failure is the one reported
+    }
+  };
+  return {
+    write(b) {
+      if (failure !== null) return;
+      try {
+        frames.feed(b);
+      } catch (e) {
+        failure = e instanceof ElfscanError ? e : new ElfscanError(where, `data is not valid zstd (${e instanceof Error ? e.message : String(e)})`);
+        stop();
+      }
+    },
+    backlog: 0,
+    drain: () => (failure !== null ? Promise.reject(failure) : Promise.resolve()),
+    async end() {
+      if (failure !== null) throw failure;
+      if (!frames.atBoundary()) {
+        stop();
+        throw new ElfscanError(where, 'zstd data is truncated');
+      }
+      if (!framed) {
+        // Only skippable frames: an empty layer (zstd itself refuses empty input).
+        stop();
+        const empty = layerScan.start();
+        return layerScan.end(empty);
+      }
+      try {
+        return layerScan.end(handle);
+      } catch (e) {
+        if ((e as { code?: string } | null)?.code === 'ELFSCAN_DECODER') throw new ElfscanError(where, zstdFailure((e as Error).message));
+        throw walkerError(e, where);
+      }
     },
   };
 }

@@ -12,7 +12,9 @@ use std::ptr;
 
 use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
 use crate::layer_scan::{Extra, Record};
-use crate::layer_walk::{walk_command, walk_file, walk_gzip_file, walk_outer, GzPushScan, PushScan, WalkFail};
+use crate::layer_walk::{
+    walk_command, walk_file, walk_gzip_file, walk_outer, CommandPushScan, GzPushScan, PushScan, WalkFail,
+};
 use crate::napi::*;
 use crate::tar_header::EntryType;
 
@@ -26,7 +28,7 @@ const GZIP_ERROR: &CStr = c"ELFSCAN_GZIP";
 
 const BAD_HANDLE: &CStr = c"elfscan native: layerScanPush/End(handle, …): not a live layer scan handle";
 const BAD_CHUNK: &CStr = c"elfscan native: layerScanPush(handle, chunk): chunk must be a Uint8Array";
-const BAD_COMMAND: &CStr = c"elfscan native: layerScanCommand(argv): argv must be an array of 1 to 64 strings";
+const BAD_COMMAND: &CStr = c"elfscan native: a command line must be an array of 1 to 64 strings";
 const BAD_FILE_ARGS: &CStr =
     c"elfscan native: layerScanFile(path, start, length, outer): a path string and non-negative numbers";
 
@@ -132,6 +134,8 @@ fn throw_error(env: Env, code: &CStr, msg: &str) -> JsFail {
 enum Pushing {
     Plain(PushScan),
     Gzip(GzPushScan),
+    /// Compressed bytes through a decompressing command (zstd on stdin).
+    Command(CommandPushScan),
 }
 
 /// Drops the scan when its handle is garbage-collected.
@@ -152,14 +156,23 @@ fn throw_walk(env: Env, e: WalkFail) -> JsFail {
     }
 }
 
-/// `layerScanStart(gzip?: 0 | 1): handle` — with 1, the pushed bytes are a gzip layer.
+/// `layerScanStart(kind?: 0 | 1 | 2, argv?: string[]): handle` — 1: the pushed bytes are a gzip
+/// layer; 2: they go through the decompressing command `argv` (zstd).
 unsafe extern "C" fn start_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
-        let [gzip] = args::<1>(env, info)?;
-        let scan = if number(env, gzip, BAD_HANDLE).unwrap_or(0) == 1 {
-            Pushing::Gzip(GzPushScan::new().map_err(|e| throw_walk(env, e))?)
-        } else {
-            Pushing::Plain(PushScan::default())
+        let [kind, command] = args::<2>(env, info)?;
+        let scan = match number(env, kind, BAD_HANDLE).unwrap_or(0) {
+            1 => Pushing::Gzip(GzPushScan::new().map_err(|e| throw_walk(env, e))?),
+            2 => {
+                let argv = string_list(env, command)?;
+                Pushing::Command(
+                    CommandPushScan::start(&argv, &|fd| {
+                        set_pipe_size(fd, 1 << 20);
+                    })
+                    .map_err(|e| throw_walk(env, e))?,
+                )
+            }
+            _ => Pushing::Plain(PushScan::default()),
         };
         let data = Box::into_raw(Box::new(Some(scan)));
         let mut v = ptr::null_mut();
@@ -205,6 +218,10 @@ unsafe extern "C" fn push_cb(env: napi_env, info: napi_callback_info) -> napi_va
         let r = match s {
             Pushing::Plain(p) => p.push(bytes).map_err(WalkFail::Tar),
             Pushing::Gzip(g) => g.push(bytes),
+            Pushing::Command(c) => {
+                c.push(bytes);
+                Ok(())
+            }
         };
         match r {
             Ok(()) => env.null(),
@@ -222,6 +239,7 @@ unsafe extern "C" fn end_cb(env: napi_env, info: napi_callback_info) -> napi_val
         let r = match s {
             Pushing::Plain(p) => p.finish().map_err(WalkFail::Tar),
             Pushing::Gzip(g) => g.finish(),
+            Pushing::Command(c) => c.finish(),
         };
         match r {
             Ok(records) => records_to_js(env, &records),
@@ -391,19 +409,7 @@ unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_va
 unsafe extern "C" fn command_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
         let [list] = args::<1>(env, info)?;
-        let mut n = 0u32;
-        // Safety: `list` is an argument of this callback; a non-array fails with a status.
-        check(unsafe { napi_get_array_length(env.0, list, &mut n) }).map_err(|_| JsFail::Type(BAD_COMMAND))?;
-        if n == 0 || n > 64 {
-            return Err(JsFail::Type(BAD_COMMAND));
-        }
-        let mut argv = Vec::with_capacity(n as usize);
-        for i in 0..n {
-            let mut item = ptr::null_mut();
-            // Safety: `list` is an array; `item` a valid out-pointer.
-            check(unsafe { napi_get_element(env.0, list, i, &mut item) })?;
-            argv.push(string_arg(env, item).map_err(|_| JsFail::Type(BAD_COMMAND))?);
-        }
+        let argv = string_list(env, list)?;
         let job = Job {
             path: String::new(),
             start: 0,
@@ -416,6 +422,24 @@ unsafe extern "C" fn command_cb(env: napi_env, info: napi_callback_info) -> napi
         };
         queue(env, job)
     })
+}
+
+/// A command line: an array of 1 to 64 strings.
+fn string_list(env: Env, list: napi_value) -> JsResult<Vec<String>> {
+    let mut n = 0u32;
+    // Safety: `list` is an argument of this callback; a non-array fails with a status.
+    check(unsafe { napi_get_array_length(env.0, list, &mut n) }).map_err(|_| JsFail::Type(BAD_COMMAND))?;
+    if n == 0 || n > 64 {
+        return Err(JsFail::Type(BAD_COMMAND));
+    }
+    let mut argv = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let mut item = ptr::null_mut();
+        // Safety: `list` is an array; `item` a valid out-pointer.
+        check(unsafe { napi_get_element(env.0, list, i, &mut item) })?;
+        argv.push(string_arg(env, item).map_err(|_| JsFail::Type(BAD_COMMAND))?);
+    }
+    Ok(argv)
 }
 
 /// Queues a walk on the thread pool; returns its promise.
