@@ -50,12 +50,7 @@ export function readTar(
   } catch (e) {
     error = e;
   }
-  return {
-    entries,
-    error: error === null ? null : (error as Error).message,
-    errorName: error === null ? null : (error as Error).name,
-    bytesConsumed: r.bytesConsumed,
-  };
+  return outcome(entries, error, r.bytesConsumed);
 }
 
 /** Reads in every chunking, asserts all give the same entries and error, returns one result. */
@@ -102,10 +97,15 @@ export async function readLayer(data: Buffer, chunk = 65536, where = 'img.tar: l
   } catch (e) {
     error = e;
   }
+  return outcome(entries, error, reader.bytesConsumed);
+}
+
+/** What a read came to: the entries seen, the error's sentence and name if any, the bytes taken. */
+function outcome<E>(entries: E[], error: unknown, bytesConsumed: number) {
   return {
     entries,
     error: error === null ? null : (error as Error).message,
     errorName: error === null ? null : (error as Error).name,
-    bytesConsumed: reader.bytesConsumed,
+    bytesConsumed,
   };
 }
