@@ -5,10 +5,13 @@
 //! headers and small files and seeks over bodies no one reads; `walk_gzip_file` inflates the range
 //! as it reads it; `walk_outer` lists an outer archive's entries with their body offsets. From a
 //! decompressing command: `walk_command` reads its output.
+//! The drivers that run on the thread pool report progress through a `&dyn Fn(u64)` — bytes of
+//! the stored (possibly compressed) input got through — so that the glue can keep a counter the
+//! main thread polls while the walk has not resolved yet.
 #![forbid(unsafe_code)]
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::thread::JoinHandle;
 
@@ -110,8 +113,13 @@ impl GzPushScan {
     }
 }
 
+/// For callers with no one to tell how far a walk has got.
+pub fn no_progress(_: u64) {}
+
 /// The gzip layer at `[start, start + len)` of `file`, inflated and walked on the calling thread.
-pub fn walk_gzip_file(file: &File, start: u64, len: u64) -> Result<Vec<Record>, WalkFail> {
+/// `progress` hears compressed bytes: the inflated size is unknown until the end, so it could not
+/// give a fraction of anything.
+pub fn walk_gzip_file(file: &File, start: u64, len: u64, progress: &dyn Fn(u64)) -> Result<Vec<Record>, WalkFail> {
     let mut scan = GzPushScan::new()?;
     let mut buf = vec![0u8; PIPE_READ];
     let mut pos = 0u64;
@@ -123,8 +131,11 @@ pub fn walk_gzip_file(file: &File, start: u64, len: u64) -> Result<Vec<Record>, 
         }
         scan.push(&buf[..got])?;
         pos += got as u64;
+        progress(pos);
     }
-    scan.finish()
+    let records = scan.finish()?;
+    progress(len);
+    Ok(records)
 }
 
 /// Reads up to `buf.len()` bytes at `offset`; fewer only at the end of the file.
@@ -196,18 +207,25 @@ impl SeekSink for OuterScan {
 }
 
 /// Scans the plain tar at `[start, start + len)` of `file` as a layer, reading only headers,
-/// heads and the ranges ELF files want.
-pub fn walk_file(file: &File, start: u64, len: u64) -> Result<Vec<Record>, WalkFail> {
-    walk(file, start, len, LayerScan::new(true))
+/// heads and the ranges ELF files want. `progress` hears the position in the range: a skipped
+/// body counts as got through, since skipping it is all the work it will ever cost.
+pub fn walk_file(file: &File, start: u64, len: u64, progress: &dyn Fn(u64)) -> Result<Vec<Record>, WalkFail> {
+    walk(file, start, len, LayerScan::new(true), progress)
 }
 
 /// The entries of the tar at `[start, start + len)` of `file` with their body offsets (relative
-/// to `start`), reading headers only.
-pub fn walk_outer(file: &File, start: u64, len: u64) -> Result<Vec<Record>, WalkFail> {
-    walk(file, start, len, OuterScan::default())
+/// to `start`), reading headers only; `progress` as in `walk_file`.
+pub fn walk_outer(file: &File, start: u64, len: u64, progress: &dyn Fn(u64)) -> Result<Vec<Record>, WalkFail> {
+    walk(file, start, len, OuterScan::default(), progress)
 }
 
-fn walk<S: SeekSink>(file: &File, start: u64, len: u64, sink: S) -> Result<Vec<Record>, WalkFail> {
+fn walk<S: SeekSink>(
+    file: &File,
+    start: u64,
+    len: u64,
+    sink: S,
+    progress: &dyn Fn(u64),
+) -> Result<Vec<Record>, WalkFail> {
     let mut walk = TarWalk::new(sink);
     let mut window = MIN_WINDOW;
     let mut buf = vec![0u8; MAX_WINDOW];
@@ -234,6 +252,7 @@ fn walk<S: SeekSink>(file: &File, start: u64, len: u64, sink: S) -> Result<Vec<R
             let n = skip.min(len - pos);
             walk.skip(n);
             pos += n;
+            progress(pos);
             window = MIN_WINDOW;
         } else {
             window = (window * 2).min(MAX_WINDOW);
@@ -248,23 +267,49 @@ fn walk<S: SeekSink>(file: &File, start: u64, len: u64, sink: S) -> Result<Vec<R
         }
         walk.push(&buf[..got])?;
         pos += got as u64;
+        progress(pos);
     }
     walk.end()?;
+    // A walk that ended on its zero blocks before `len` is done too: the rest is padding, and a
+    // bar left short of full would say otherwise.
+    progress(len);
     Ok(walk.sink.into_records())
 }
 
 /// Bytes read at once from a decompressing command's output.
 const PIPE_READ: usize = 1 << 20;
 
-/// Scans what `argv` (a decompressor reading a layer blob, e.g. `zstd -dc FILE`) writes to its
-/// standard output, on the calling thread: the decompressed bytes never cross into JavaScript.
+/// Scans what `argv` (a decompressor reading a layer blob, e.g. `zstd -dc FILE`, or `zstd -dc`
+/// reading `input` as its stdin) writes to its standard output, on the calling thread: the
+/// decompressed bytes never cross into JavaScript.
 /// A tar error stops the command; else a command that fails says why (its stderr).
 /// `widen` may enlarge the output pipe (it receives the pipe's descriptor): with the default
 /// 64 KiB pipe, every 64 KiB costs the command and the reader a context switch each.
-pub fn walk_command(argv: &[String], widen: &dyn Fn(&std::process::ChildStdout)) -> Result<Vec<Record>, WalkFail> {
+/// `input` is handed to the command as a duplicate descriptor, which shares its file offset: the
+/// command's read position in the stored (compressed) file is then ours to read, and `progress`
+/// hears it after every read of the output, and the file's size at a successful end. Without
+/// `input` the command's stdin is /dev/null and `progress` hears nothing.
+pub fn walk_command(
+    argv: &[String],
+    input: Option<&File>,
+    widen: &dyn Fn(&std::process::ChildStdout),
+    progress: &dyn Fn(u64),
+) -> Result<Vec<Record>, WalkFail> {
     let (program, args) = argv.split_first().ok_or_else(|| WalkFail::Decoder("no command".into()))?;
+    let stdin = match input {
+        Some(f) => Stdio::from(f.try_clone()?),
+        None => Stdio::null(),
+    };
     let mut child =
-        Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+        Command::new(program).args(args).stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    // Only the offset is read through this copy; a failed lseek leaves the counter where it was.
+    let read_position = || {
+        if let Some(mut f) = input {
+            if let Ok(p) = f.stream_position() {
+                progress(p);
+            }
+        }
+    };
     let (Some(mut out), Some(mut err)) = (child.stdout.take(), child.stderr.take()) else {
         let _ = child.kill();
         return Err(WalkFail::Decoder("no output pipes".into()));
@@ -287,6 +332,7 @@ pub fn walk_command(argv: &[String], widen: &dyn Fn(&std::process::ChildStdout))
                     failed = Some(WalkFail::Tar(e));
                     break;
                 }
+                read_position();
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
@@ -307,7 +353,11 @@ pub fn walk_command(argv: &[String], widen: &dyn Fn(&std::process::ChildStdout))
     if !status?.success() {
         return Err(WalkFail::Decoder(said));
     }
-    Ok(scan.finish()?)
+    let records = scan.finish()?;
+    if let Some(size) = input.and_then(|f| f.metadata().ok()).map(|m| m.len()) {
+        progress(size);
+    }
+    Ok(records)
 }
 
 /// A layer pushed in compressed chunks through a decompressing command (`zstd -dc`, reading its
@@ -481,11 +531,228 @@ mod tests {
         f.write_all(&t).unwrap();
         drop(f);
         let f = File::open(&dir).unwrap();
-        let got = walk_file(&f, 8, t.len() as u64).unwrap();
+        let got = walk_file(&f, 8, t.len() as u64, &no_progress).unwrap();
         std::fs::remove_file(&dir).ok();
         assert_eq!(summary(&got), want);
         assert_eq!(want[0].2, "head 18");
         assert_eq!(want[2].2, "head 33");
+    }
+
+    /// A temp file holding `bytes`, removed when dropped.
+    struct Temp(std::path::PathBuf);
+
+    impl Temp {
+        fn new(tag: &str, bytes: &[u8]) -> Temp {
+            let path = std::env::temp_dir().join(format!("elfscan-progress-{tag}-{}", std::process::id()));
+            std::fs::write(&path, bytes).unwrap();
+            Temp(path)
+        }
+        fn open(&self) -> File {
+            File::open(&self.0).unwrap()
+        }
+    }
+
+    impl Drop for Temp {
+        fn drop(&mut self) {
+            std::fs::remove_file(&self.0).ok();
+        }
+    }
+
+    /// Every value a walk reports, in order.
+    struct Seen(std::cell::RefCell<Vec<u64>>);
+
+    impl Seen {
+        fn new() -> Seen {
+            Seen(std::cell::RefCell::new(Vec::new()))
+        }
+        fn report(&self) -> impl Fn(u64) + '_ {
+            |n| self.0.borrow_mut().push(n)
+        }
+        fn values(&self) -> Vec<u64> {
+            self.0.borrow().clone()
+        }
+    }
+
+    /// Never goes back, ends at `end`, and was seen somewhere strictly between 0 and `end`.
+    fn assert_progressed(seen: &[u64], end: u64) {
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "went back: {seen:?}");
+        assert_eq!(seen.last().copied(), Some(end), "{seen:?}");
+        assert!(seen.iter().any(|&n| n > 0 && n < end), "no value between 0 and {end}: {seen:?}");
+    }
+
+    /// Bytes gzip cannot shrink, so that the compressed layer spans several reads.
+    fn noise(n: usize, mut x: u64) -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    }
+
+    /// Many small files (their headers and bodies over several MAX_WINDOW reads), a large body
+    /// between them that the walk skips, and more small files after it.
+    fn many_files() -> Vec<u8> {
+        let mut entries: Vec<(String, Vec<u8>)> =
+            (0..600).map(|i| (format!("small/{i}"), noise(300 + i % 700, i as u64 + 1))).collect();
+        entries.insert(300, ("big.bin".into(), noise(2_000_000, 99)));
+        let refs: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        let t = tar(&refs);
+        assert!(t.len() > 4 * MAX_WINDOW);
+        t
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("gzip").arg("-c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let data = data.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&data).unwrap());
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        assert!(out.status.success());
+        out.stdout
+    }
+
+    #[test]
+    fn a_file_walk_reports_its_position_and_ends_at_the_length() {
+        let t = many_files();
+        let want = summary(&PushScan::default().tap(&t));
+        // Eight bytes before the range, and zero padding after its end blocks that is still in it,
+        // more than one window of it, so that the walk stops short of the range's end.
+        let pad = 2 * MAX_WINDOW;
+        let mut file = b"prefix--".to_vec();
+        file.extend(&t);
+        file.extend(vec![0u8; pad]);
+        let tmp = Temp::new("plain", &file);
+        let len = (t.len() + pad) as u64;
+        let seen = Seen::new();
+        let got = walk_file(&tmp.open(), 8, len, &seen.report()).unwrap();
+        assert_eq!(summary(&got), want);
+        let seen = seen.values();
+        assert_progressed(&seen, len);
+        // Windows of at most MAX_WINDOW, and one skip of the big body: many reports.
+        assert!(seen.len() > t.len() / MAX_WINDOW, "{} reports", seen.len());
+        // The walk stopped at the end blocks, before the padding: only the final report says `len`.
+        assert!(seen[seen.len() - 2] < len - MAX_WINDOW as u64, "{seen:?}");
+
+        let seen = Seen::new();
+        let outer = walk_outer(&tmp.open(), 8, len, &seen.report()).unwrap();
+        assert_eq!(outer.len(), 601);
+        assert_progressed(&seen.values(), len);
+    }
+
+    #[test]
+    fn a_gzip_walk_reports_compressed_bytes_and_ends_at_the_length() {
+        let t = many_files();
+        let want = summary(&PushScan::default().tap(&t));
+        let gz = gzip(&t);
+        assert!(gz.len() > 2 * PIPE_READ, "compressed to {} bytes", gz.len());
+        let mut file = b"pre".to_vec();
+        file.extend(&gz);
+        file.extend(b"after the range");
+        let tmp = Temp::new("gzip", &file);
+        let seen = Seen::new();
+        let got = walk_gzip_file(&tmp.open(), 3, gz.len() as u64, &seen.report()).unwrap();
+        assert_eq!(summary(&got), want);
+        let seen = seen.values();
+        assert_progressed(&seen, gz.len() as u64);
+        assert_eq!(seen[0], PIPE_READ as u64, "one report per read: {seen:?}");
+
+        // A range that runs past the end of the file: the gzip data is whole, so the walk
+        // succeeds without reading all of the range, and still ends at its length.
+        let only = Temp::new("gzip-only", &gz);
+        let seen = Seen::new();
+        walk_gzip_file(&only.open(), 0, gz.len() as u64 + 1000, &seen.report()).unwrap();
+        let seen = seen.values();
+        assert_eq!(seen[seen.len() - 2], gz.len() as u64, "{seen:?}");
+        assert_progressed(&seen, gz.len() as u64 + 1000);
+    }
+
+    #[test]
+    fn a_command_reading_the_input_file_reports_its_read_position_and_ends_at_the_size() {
+        let t = many_files();
+        let want = summary(&PushScan::default().tap(&t));
+        let tmp = Temp::new("command", &t);
+        let seen = Seen::new();
+        let input = tmp.open();
+        // `cat` with no file argument reads its stdin: the input file.
+        let got = walk_command(&["cat".to_string()], Some(&input), &|_| {}, &seen.report()).unwrap();
+        assert_eq!(summary(&got), want);
+        // The default 64 KiB pipe keeps cat close behind the reader: it cannot be done at the first read.
+        assert_progressed(&seen.values(), t.len() as u64);
+
+        // A command that stops reading before the end of its input (here: the tar, then 1 MiB the
+        // command never reads): a success still ends at the file's size.
+        let mut more = t.clone();
+        more.extend(vec![7u8; 1 << 20]);
+        let tmp = Temp::new("command-more", &more);
+        let seen = Seen::new();
+        let argv = ["head".to_string(), "-c".to_string(), t.len().to_string()];
+        let got = walk_command(&argv, Some(&tmp.open()), &|_| {}, &seen.report()).unwrap();
+        assert_eq!(summary(&got), want);
+        let seen = seen.values();
+        assert!(seen[seen.len() - 2] < more.len() as u64, "{seen:?}");
+        assert_progressed(&seen, more.len() as u64);
+    }
+
+    #[test]
+    fn a_command_without_input_reads_dev_null_and_reports_nothing() {
+        let tmp = Temp::new("argv", &tar(&[("a", b"hello".to_vec())]));
+        let seen = Seen::new();
+        let argv = ["cat".to_string(), tmp.0.to_string_lossy().into_owned()];
+        let got = walk_command(&argv, None, &|_| {}, &seen.report()).unwrap();
+        assert_eq!(summary(&got), vec![("/a".to_string(), 5, "-".to_string())]);
+        assert_eq!(seen.values(), Vec::<u64>::new());
+        // And stdin really is /dev/null: `cat` with no file gives no bytes, an empty archive.
+        let e = walk_command(&["cat".to_string()], None, &|_| {}, &seen.report());
+        assert!(e.is_ok() || matches!(e, Err(WalkFail::Tar(_))), "{e:?}");
+        assert_eq!(seen.values(), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn failing_walks_report_short_of_the_end_and_do_not_panic() {
+        let t = many_files();
+        let len = t.len() as u64;
+        let cut = Temp::new("cut", &t[..100_000]);
+        let seen = Seen::new();
+        let e = walk_file(&cut.open(), 0, len, &seen.report()).unwrap_err();
+        assert!(matches!(e, WalkFail::Tar(WalkError(ref m)) if m == "archive is truncated"), "{e:?}");
+        assert!(seen.values().iter().all(|&n| n <= 100_000), "{:?}", seen.values());
+
+        let gz = gzip(&t);
+        let cut = Temp::new("gzcut", &gz[..gz.len() / 2]);
+        let seen = Seen::new();
+        let e = walk_gzip_file(&cut.open(), 0, gz.len() as u64, &seen.report()).unwrap_err();
+        assert!(matches!(e, WalkFail::Gzip(ref m) if m == "gzip data is truncated"), "{e:?}");
+        assert!(seen.values().iter().all(|&n| n <= gz.len() as u64 / 2), "{:?}", seen.values());
+
+        // Not a tar: the walk stops the command; the counter never claims the end.
+        let junk = Temp::new("junk", &noise(3 << 20, 5));
+        let seen = Seen::new();
+        let e = walk_command(&["cat".to_string()], Some(&junk.open()), &|_| {}, &seen.report()).unwrap_err();
+        assert!(matches!(e, WalkFail::Tar(_)), "{e:?}");
+        assert!(seen.values().iter().all(|&n| n < 3 << 20), "{:?}", seen.values());
+
+        // A command that fails, and one that does not exist.
+        let tmp = Temp::new("fails", &t);
+        let seen = Seen::new();
+        let argv = ["sh".to_string(), "-c".to_string(), "head -c 1000 >/dev/null; echo broken >&2; exit 3".to_string()];
+        let e = walk_command(&argv, Some(&tmp.open()), &|_| {}, &seen.report()).unwrap_err();
+        assert!(matches!(e, WalkFail::Decoder(ref said) if said == "broken\n"), "{e:?}");
+        assert!(!seen.values().contains(&len), "{:?}", seen.values());
+        let e = walk_command(&["elfscan-no-such-command".to_string()], Some(&tmp.open()), &|_| {}, &seen.report());
+        assert!(matches!(e, Err(WalkFail::Io(_))), "{e:?}");
+    }
+
+    impl PushScan {
+        /// The records of `t` pushed whole: what every driver must agree with.
+        fn tap(mut self, t: &[u8]) -> Vec<Record> {
+            self.push(t).unwrap();
+            self.finish().unwrap()
+        }
     }
 
     #[test]
@@ -494,7 +761,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("elfscan-walk-t-{}", std::process::id()));
         std::fs::write(&dir, &t[..1000]).unwrap();
         let f = File::open(&dir).unwrap();
-        let e = walk_file(&f, 0, t.len() as u64).unwrap_err();
+        let e = walk_file(&f, 0, t.len() as u64, &no_progress).unwrap_err();
         std::fs::remove_file(&dir).ok();
         assert!(matches!(e, WalkFail::Tar(WalkError(ref m)) if m == "archive is truncated"), "{e:?}");
     }

@@ -13,7 +13,7 @@ use std::ptr;
 use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
 use crate::layer_scan::{Extra, Record};
 use crate::layer_walk::{
-    walk_command, walk_file, walk_gzip_file, walk_outer, CommandPushScan, GzPushScan, PushScan, WalkFail,
+    no_progress, walk_command, walk_file, walk_gzip_file, walk_outer, CommandPushScan, GzPushScan, PushScan, WalkFail,
 };
 use crate::napi::*;
 use crate::tar_header::EntryType;
@@ -265,13 +265,13 @@ struct Job {
 fn run_walk(job: &Job) -> Result<Vec<Record>, (&'static CStr, String)> {
     let io = |e: std::io::Error| (IO_ERROR, e.to_string());
     let walked = if let Some(argv) = &job.command {
-        walk_command(argv, &widen_pipe)
+        walk_command(argv, None, &widen_pipe, &no_progress)
     } else {
         let file = File::open(&job.path).map_err(io)?;
         match job.mode {
-            1 => walk_outer(&file, job.start, job.length),
-            2 => walk_gzip_file(&file, job.start, job.length),
-            _ => walk_file(&file, job.start, job.length),
+            1 => walk_outer(&file, job.start, job.length, &no_progress),
+            2 => walk_gzip_file(&file, job.start, job.length, &no_progress),
+            _ => walk_file(&file, job.start, job.length, &no_progress),
         }
     };
     match walked {
