@@ -35,20 +35,29 @@ export interface LayerRecords {
 /** A streaming layer scan inside the addon. */
 export type LayerScanHandle = { readonly __brand: 'LayerScanHandle' };
 
+/**
+ * How many bytes of its stored input a walk on the thread pool has got through, readable while
+ * the walk's promise is pending (see progressCounterValue()). The addon refuses it where a scan
+ * handle is expected, and a scan handle where a counter is.
+ */
+export type ProgressCounter = { readonly __brand: 'ProgressCounter' };
+
 /** What the addon exports (native/src/glue.rs). */
 interface Addon {
   inspect(head: Uint8Array, fileSize: number, pieces?: Piece[]): Classification;
   layerScanStart(kind: number, argv?: string[]): LayerScanHandle;
   layerScanPush(handle: LayerScanHandle, chunk: Uint8Array): void;
   layerScanEnd(handle: LayerScanHandle): LayerRecords;
-  layerScanFile(path: string, start: number, length: number, mode: number): Promise<LayerRecords>;
-  layerScanCommand(argv: string[]): Promise<LayerRecords>;
+  layerScanFile(path: string, start: number, length: number, mode: number, counter?: ProgressCounter | null): Promise<LayerRecords>;
+  layerScanCommand(argv: string[], input?: string | null, counter?: ProgressCounter | null): Promise<LayerRecords>;
   widenPipe(fd: number, bytes: number): number;
+  progressCounter(): ProgressCounter;
+  progressCounterValue(counter: ProgressCounter): number;
   interfaceVersion: number;
 }
 
 /** Must equal INTERFACE_VERSION in native/src/glue.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 2;
+const INTERFACE_VERSION = 3;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
@@ -213,18 +222,43 @@ const FILE_MODES = { plain: 0, outer: 1, gzip: 2 } as const;
  * tar headers, file heads and the ranges ELF files want are read; 'gzip': the range is inflated
  * (Node's zlib) and walked there; 'outer': an outer archive's entries with their body offsets.
  * Rejects with `code` 'ELFSCAN_TAR', 'ELFSCAN_GZIP' or 'ELFSCAN_IO' (read failure).
+ * `counter` hears how far into the range the walk has got, in stored bytes (compressed ones for
+ * 'gzip'; a body skipped unread counts as got through), and exactly `length` once it succeeds.
  */
-export function layerScanFile(path: string, start: number, length: number, mode: keyof typeof FILE_MODES = 'plain'): Promise<LayerRecords> {
-  return walker().layerScanFile(path, start, length, FILE_MODES[mode]);
+export function layerScanFile(
+  path: string,
+  start: number,
+  length: number,
+  mode: keyof typeof FILE_MODES = 'plain',
+  counter?: ProgressCounter,
+): Promise<LayerRecords> {
+  return walker().layerScanFile(path, start, length, FILE_MODES[mode], counter);
 }
 
 /**
- * The layer a decompressing command (`zstd -dc FILE`) writes to its stdout, read and walked on
- * libuv's thread pool — the decompressed bytes never cross into JavaScript. Rejects with `code`
- * 'ELFSCAN_DECODER' (the message is the command's stderr), 'ELFSCAN_TAR' or 'ELFSCAN_IO'.
+ * The layer a decompressing command writes to its stdout, read and walked on libuv's thread pool —
+ * the decompressed bytes never cross into JavaScript. With `input`, the addon opens that file and
+ * gives it to the command as its stdin (`zstd -dc` with no file argument reads it), and `counter`
+ * hears the command's read position in it — the file's size once the walk succeeds; without
+ * `input` the command's stdin is /dev/null (`zstd -dc FILE`) and `counter` stays at 0.
+ * Rejects with `code` 'ELFSCAN_DECODER' (the message is the command's stderr), 'ELFSCAN_TAR' or
+ * 'ELFSCAN_IO' (also when `input` cannot be opened).
  */
-export function layerScanCommand(argv: string[]): Promise<LayerRecords> {
-  return walker().layerScanCommand(argv);
+export function layerScanCommand(argv: string[], input?: string, counter?: ProgressCounter): Promise<LayerRecords> {
+  return walker().layerScanCommand(argv, input, counter);
+}
+
+/** A progress counter at 0, to hand to layerScanFile() or layerScanCommand(). */
+export function newProgressCounter(): ProgressCounter {
+  return walker().progressCounter();
+}
+
+/**
+ * The bytes a walk given `counter` has got through so far: poll it while the walk is pending (a
+ * progress bar). Throws a TypeError for anything but a counter.
+ */
+export function progressCounterValue(counter: ProgressCounter): number {
+  return walker().progressCounterValue(counter);
 }
 
 /** Asks for a larger pipe buffer on `fd` (Linux; best effort): the new size, or -1. */

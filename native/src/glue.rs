@@ -11,11 +11,11 @@ use crate::bytes::Piece;
 use crate::classify::{inspect, Classification, Facts, Inspection};
 use crate::napi::*;
 
-// The layer walker's callbacks (layerScanStart/Push/End, layerScanFile).
+// The layer walker's callbacks (layerScanStart/Push/End, layerScanFile/Command, progressCounter).
 mod walk;
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
-pub const INTERFACE_VERSION: u32 = 2;
+pub const INTERFACE_VERSION: u32 = 3;
 
 /// Most pieces one call may pass (the pipeline passes a prefix, a tail and a few captures).
 const PIECES_MAX: u32 = 256;

@@ -31,6 +31,8 @@ pub const NAPI_NUMBER_EXPECTED: napi_status = 6;
 pub const NAPI_PENDING_EXCEPTION: napi_status = 10;
 /// `napi_undefined` of `napi_valuetype`.
 pub const NAPI_UNDEFINED: i32 = 0;
+/// `napi_null` of `napi_valuetype`.
+pub const NAPI_NULL: i32 = 1;
 pub const NAPI_UINT8_ARRAY: napi_typedarray_type = 1;
 /// `NAPI_AUTO_LENGTH`: the string is NUL-terminated.
 pub const NAPI_AUTO_LENGTH: usize = usize::MAX;

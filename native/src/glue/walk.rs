@@ -2,18 +2,22 @@
 //! (`layerScanStart()`, `layerScanPush(h, chunk)`, `layerScanEnd(h)`), and `layerScanFile(path,
 //! start, length)`, a walk of a file range on libuv's thread pool that resolves a promise. Both
 //! answer with one flat object per layer (src/native.ts `LayerRecords`), never an object per
-//! entry beyond the names and the few files that carry something.
+//! entry beyond the names and the few files that carry something. A walk on the pool may be given
+//! a progress counter (`progressCounter()`, another external) that the main thread polls with
+//! `progressCounterValue(c)` while the promise is pending.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 use std::ffi::{c_void, CStr};
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
 use crate::layer_scan::{Extra, Record};
 use crate::layer_walk::{
-    no_progress, walk_command, walk_file, walk_gzip_file, walk_outer, CommandPushScan, GzPushScan, PushScan, WalkFail,
+    walk_command, walk_file, walk_gzip_file, walk_outer, CommandPushScan, GzPushScan, PushScan, WalkFail,
 };
 use crate::napi::*;
 use crate::tar_header::EntryType;
@@ -30,7 +34,12 @@ const BAD_HANDLE: &CStr = c"elfscan native: layerScanPush/End(handle, …): not 
 const BAD_CHUNK: &CStr = c"elfscan native: layerScanPush(handle, chunk): chunk must be a Uint8Array";
 const BAD_COMMAND: &CStr = c"elfscan native: a command line must be an array of 1 to 64 strings";
 const BAD_FILE_ARGS: &CStr =
-    c"elfscan native: layerScanFile(path, start, length, outer): a path string and non-negative numbers";
+    c"elfscan native: layerScanFile(path, start, length, mode, counter?): a path string and non-negative numbers";
+const BAD_COUNTER: &CStr = c"elfscan native: progressCounterValue(counter): not a progress counter handle";
+const BAD_COUNTER_ARG: &CStr =
+    c"elfscan native: layerScanFile/layerScanCommand(…, counter): counter must be a progress counter handle, null or undefined";
+const BAD_INPUT: &CStr =
+    c"elfscan native: layerScanCommand(argv, input, counter?): input must be a file path string, null or undefined";
 
 impl Env {
     fn error(self, code: &CStr, msg: &str) -> JsResult<napi_value> {
@@ -138,12 +147,54 @@ enum Pushing {
     Command(CommandPushScan),
 }
 
-/// Drops the scan when its handle is garbage-collected.
-unsafe extern "C" fn finalize_scan(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
+/// What every external this addon makes holds, so that one kind of handle passed where another
+/// is expected is refused with a sentence instead of being read as the wrong type.
+// Boxed once per handle, and a counter's box the size of a scan's costs a few hundred bytes.
+#[allow(clippy::large_enum_variant)]
+enum Handle {
+    /// A streaming scan; `None` once ended.
+    Scan(Option<Pushing>),
+    /// Bytes of its input a walk on the pool has got through. The walk holds a clone, so the
+    /// counter outlives a handle collected mid-walk.
+    Counter(Arc<AtomicU64>),
+}
+
+/// Drops what a handle holds when it is garbage-collected.
+unsafe extern "C" fn finalize_handle(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
     if !data.is_null() {
-        // Safety: `data` is the Box made in `start_cb`, handed to Node once and freed only here.
-        drop(unsafe { Box::from_raw(data.cast::<Option<Pushing>>()) });
+        // Safety: `data` is the Box made in `external`, handed to Node once and freed only here.
+        drop(unsafe { Box::from_raw(data.cast::<Handle>()) });
     }
+}
+
+/// A new external holding `handle`.
+fn external(env: Env, handle: Handle) -> JsResult<napi_value> {
+    let data = Box::into_raw(Box::new(handle));
+    let mut v = ptr::null_mut();
+    // Safety: `data` is a valid heap pointer whose ownership passes to Node's finalizer.
+    let status = unsafe { napi_create_external(env.0, data.cast(), Some(finalize_handle), ptr::null_mut(), &mut v) };
+    if status != NAPI_OK {
+        // Safety: Node did not take the pointer; free it here.
+        drop(unsafe { Box::from_raw(data) });
+    }
+    check(status)?;
+    Ok(v)
+}
+
+/// The Handle behind an external, or `bad` for any other value. The reference is used within the
+/// current callback only.
+fn handle_of<'a>(env: Env, value: napi_value, bad: &'static CStr) -> JsResult<&'a mut Handle> {
+    let mut data: *mut c_void = ptr::null_mut();
+    // Safety: `value` is an argument of this callback; a non-external value fails with a status.
+    check(unsafe { napi_get_value_external(env.0, value, &mut data) }).map_err(|_| JsFail::Type(bad))?;
+    if data.is_null() {
+        return Err(JsFail::Type(bad));
+    }
+    // Safety: every external this addon makes holds a Box<Handle> (`external`), alive until Node
+    // finalizes it, which cannot happen while the handle is an argument. The addon runs on Node's
+    // main thread only, so no other reference exists during the call (a pool thread holds its
+    // own Arc of a counter, never the Handle).
+    Ok(unsafe { &mut *data.cast::<Handle>() })
 }
 
 /// A push failure as a thrown JS Error with its code.
@@ -174,31 +225,52 @@ unsafe extern "C" fn start_cb(env: napi_env, info: napi_callback_info) -> napi_v
             }
             _ => Pushing::Plain(PushScan::default()),
         };
-        let data = Box::into_raw(Box::new(Some(scan)));
-        let mut v = ptr::null_mut();
-        // Safety: `data` is a valid heap pointer whose ownership passes to Node's finalizer.
-        let status = unsafe { napi_create_external(env.0, data.cast(), Some(finalize_scan), ptr::null_mut(), &mut v) };
-        if status != NAPI_OK {
-            // Safety: Node did not take the pointer; free it here.
-            drop(unsafe { Box::from_raw(data) });
-        }
-        check(status)?;
-        Ok(v)
+        external(env, Handle::Scan(Some(scan)))
     })
 }
 
 /// The scan behind a handle. The reference is used within the current callback only.
 fn scan_of<'a>(env: Env, handle: napi_value) -> JsResult<&'a mut Option<Pushing>> {
-    let mut data: *mut c_void = ptr::null_mut();
-    // Safety: `handle` is an argument of this callback; a non-external value fails with a status.
-    check(unsafe { napi_get_value_external(env.0, handle, &mut data) }).map_err(|_| JsFail::Type(BAD_HANDLE))?;
-    if data.is_null() {
-        return Err(JsFail::Type(BAD_HANDLE));
+    match handle_of(env, handle, BAD_HANDLE)? {
+        Handle::Scan(scan) => Ok(scan),
+        Handle::Counter(_) => Err(JsFail::Type(BAD_HANDLE)),
     }
-    // Safety: every external this addon makes holds a Box<Option<Pushing>> (start_cb), alive
-    // until Node finalizes the handle, which cannot happen while the handle is an argument.
-    // The addon runs on Node's main thread only, so no other reference exists during the call.
-    Ok(unsafe { &mut *data.cast::<Option<Pushing>>() })
+}
+
+/// The counter behind a handle; `bad` for anything else.
+fn counter_of(env: Env, handle: napi_value, bad: &'static CStr) -> JsResult<Arc<AtomicU64>> {
+    match handle_of(env, handle, bad)? {
+        Handle::Counter(c) => Ok(Arc::clone(c)),
+        Handle::Scan(_) => Err(JsFail::Type(bad)),
+    }
+}
+
+/// An optional argument: None for undefined or null (or absent), else `some(value)`.
+fn optional<T>(env: Env, value: napi_value, some: impl FnOnce(napi_value) -> JsResult<T>) -> JsResult<Option<T>> {
+    let mut ty = 0;
+    // Safety: `value` is an argument of this callback; `ty` a valid out-pointer.
+    check(unsafe { napi_typeof(env.0, value, &mut ty) })?;
+    if ty == NAPI_UNDEFINED || ty == NAPI_NULL {
+        Ok(None)
+    } else {
+        some(value).map(Some)
+    }
+}
+
+/// `progressCounter(): handle` — a counter at 0, for `layerScanFile`/`layerScanCommand` to move.
+unsafe extern "C" fn counter_cb(env: napi_env, _info: napi_callback_info) -> napi_value {
+    guarded(env, |env| external(env, Handle::Counter(Arc::new(AtomicU64::new(0)))))
+}
+
+/// `progressCounterValue(counter): number` — bytes the walk has got through so far. Relaxed: the
+/// value is a hint for a display, ordered with nothing else; the promise carries the result.
+unsafe extern "C" fn counter_value_cb(env: napi_env, info: napi_callback_info) -> napi_value {
+    guarded(env, |env| {
+        let [handle] = args::<1>(env, info)?;
+        let c = counter_of(env, handle, BAD_COUNTER)?;
+        // Exact below 2^53, i.e. for every real file.
+        env.f64(c.load(Ordering::Relaxed) as f64)
+    })
 }
 
 /// `layerScanPush(handle, chunk)`: throws an Error with code ELFSCAN_TAR when the tar is malformed.
@@ -255,8 +327,11 @@ struct Job {
     length: u64,
     /// 0: a plain layer; 1: an outer archive's entries; 2: a gzip layer.
     mode: u64,
-    /// A decompressing command whose output is the layer (layerScanCommand); `path` unused.
+    /// A decompressing command whose output is the layer (layerScanCommand); `path` is then its
+    /// stdin, or empty for /dev/null.
     command: Option<Vec<String>>,
+    /// Where the pool thread reports progress, if JS asked for it.
+    counter: Option<Arc<AtomicU64>>,
     deferred: napi_deferred,
     work: napi_async_work,
     result: Option<Result<Vec<Record>, (&'static CStr, String)>>,
@@ -264,14 +339,20 @@ struct Job {
 
 fn run_walk(job: &Job) -> Result<Vec<Record>, (&'static CStr, String)> {
     let io = |e: std::io::Error| (IO_ERROR, e.to_string());
+    let progress = |n: u64| {
+        if let Some(c) = &job.counter {
+            c.store(n, Ordering::Relaxed);
+        }
+    };
     let walked = if let Some(argv) = &job.command {
-        walk_command(argv, None, &widen_pipe, &no_progress)
+        let input = if job.path.is_empty() { None } else { Some(File::open(&job.path).map_err(io)?) };
+        walk_command(argv, input.as_ref(), &widen_pipe, &progress)
     } else {
         let file = File::open(&job.path).map_err(io)?;
         match job.mode {
-            1 => walk_outer(&file, job.start, job.length, &no_progress),
-            2 => walk_gzip_file(&file, job.start, job.length, &no_progress),
-            _ => walk_file(&file, job.start, job.length, &no_progress),
+            1 => walk_outer(&file, job.start, job.length, &progress),
+            2 => walk_gzip_file(&file, job.start, job.length, &progress),
+            _ => walk_file(&file, job.start, job.length, &progress),
         }
     };
     match walked {
@@ -375,18 +456,20 @@ fn string_arg(env: Env, value: napi_value) -> JsResult<String> {
     String::from_utf8(buf).map_err(|_| JsFail::Type(BAD_FILE_ARGS))
 }
 
-/// `layerScanFile(path, start, length, mode?): Promise<LayerRecords>` — mode 0 a plain layer, 2 a
-/// gzip layer (inflated on the pool thread), 1 the entries of an outer archive, `meta`'s last
-/// field being each regular file's body offset; rejects with an Error whose code is
+/// `layerScanFile(path, start, length, mode?, counter?): Promise<LayerRecords>` — mode 0 a plain
+/// layer, 2 a gzip layer (inflated on the pool thread), 1 the entries of an outer archive,
+/// `meta`'s last field being each regular file's body offset; rejects with an Error whose code is
 /// ELFSCAN_TAR (malformed tar), ELFSCAN_GZIP (bad gzip; the message is the sentence) or
-/// ELFSCAN_IO (the file could not be read).
+/// ELFSCAN_IO (the file could not be read). A counter hears the bytes of the range got through
+/// (stored bytes: compressed ones for gzip), and `length` once the walk succeeds.
 unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
-        let [path, start, length, mode] = args::<4>(env, info)?;
+        let [path, start, length, mode, counter] = args::<5>(env, info)?;
         let path = string_arg(env, path)?;
         let start = number(env, start, BAD_FILE_ARGS)?;
         let length = number(env, length, BAD_FILE_ARGS)?;
         let mode = number(env, mode, BAD_FILE_ARGS).unwrap_or(0);
+        let counter = optional(env, counter, |c| counter_of(env, c, BAD_COUNTER_ARG))?;
         queue(
             env,
             Job {
@@ -395,6 +478,7 @@ unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_va
                 length,
                 mode,
                 command: None,
+                counter,
                 deferred: ptr::null_mut(),
                 work: ptr::null_mut(),
                 result: None,
@@ -403,19 +487,28 @@ unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_va
     })
 }
 
-/// `layerScanCommand(argv: string[]): Promise<LayerRecords>` — the layer a decompressing command
-/// writes to its stdout, read on the thread pool; rejects with code ELFSCAN_DECODER (message: the
-/// command's stderr), ELFSCAN_TAR or ELFSCAN_IO.
+/// `layerScanCommand(argv: string[], input?: string | null, counter?): Promise<LayerRecords>` — the
+/// layer a decompressing command writes to its stdout, read on the thread pool; rejects with code
+/// ELFSCAN_DECODER (message: the command's stderr), ELFSCAN_TAR or ELFSCAN_IO (also when `input`
+/// cannot be opened). `input` is opened here and becomes the command's stdin (else /dev/null), so
+/// that its read position in the file is known: a counter hears it, and the file's size once the
+/// walk succeeds.
 unsafe extern "C" fn command_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
-        let [list] = args::<1>(env, info)?;
+        let [list, input, counter] = args::<3>(env, info)?;
         let argv = string_list(env, list)?;
+        let input = optional(env, input, |v| string_arg(env, v).map_err(|_| JsFail::Type(BAD_INPUT)))?;
+        if input.as_deref() == Some("") {
+            return Err(JsFail::Type(BAD_INPUT));
+        }
+        let counter = optional(env, counter, |c| counter_of(env, c, BAD_COUNTER_ARG))?;
         let job = Job {
-            path: String::new(),
+            path: input.unwrap_or_default(),
             start: 0,
             length: 0,
             mode: 0,
             command: Some(argv),
+            counter,
             deferred: ptr::null_mut(),
             work: ptr::null_mut(),
             result: None,
@@ -490,5 +583,7 @@ pub(super) fn register(env: Env, exports: napi_value) -> JsResult<()> {
     env.set(exports, c"layerScanFile", env.function(c"layerScanFile", file_cb)?)?;
     env.set(exports, c"layerScanCommand", env.function(c"layerScanCommand", command_cb)?)?;
     env.set(exports, c"widenPipe", env.function(c"widenPipe", widen_pipe_cb)?)?;
+    env.set(exports, c"progressCounter", env.function(c"progressCounter", counter_cb)?)?;
+    env.set(exports, c"progressCounterValue", env.function(c"progressCounterValue", counter_value_cb)?)?;
     Ok(())
 }
