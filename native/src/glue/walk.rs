@@ -490,9 +490,9 @@ unsafe extern "C" fn file_cb(env: napi_env, info: napi_callback_info) -> napi_va
 /// `layerScanCommand(argv: string[], input?: string | null, counter?): Promise<LayerRecords>` — the
 /// layer a decompressing command writes to its stdout, read on the thread pool; rejects with code
 /// ELFSCAN_DECODER (message: the command's stderr), ELFSCAN_TAR or ELFSCAN_IO (also when `input`
-/// cannot be opened). `input` is opened here and becomes the command's stdin (else /dev/null), so
-/// that its read position in the file is known: a counter hears it, and the file's size once the
-/// walk succeeds.
+/// cannot be opened). `input` is opened on the pool thread and becomes the command's stdin (else
+/// /dev/null), so that its read position in the file is known: a counter hears it, and the file's
+/// size once the walk succeeds.
 unsafe extern "C" fn command_cb(env: napi_env, info: napi_callback_info) -> napi_value {
     guarded(env, |env| {
         let [list, input, counter] = args::<3>(env, info)?;
