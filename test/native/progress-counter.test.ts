@@ -1,0 +1,235 @@
+// Progress counters of the native walks on the thread pool: a counter starts at 0, a walk moves it
+// through the stored bytes of its input and leaves it at the whole length when it succeeds (plain,
+// gzip and outer walks of a file range; zstd reading the file as its stdin), the main thread can
+// read it while a walk is pending, and a counter and a scan handle are never taken for each other.
+
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+import { ElfscanError } from '../../src/errors.js';
+import {
+  layerScan,
+  layerScanCommand,
+  layerScanFile,
+  loadAddon,
+  newProgressCounter,
+  progressCounterValue,
+  type LayerRecords,
+  type LoaderEnv,
+  type ProgressCounter,
+} from '../../src/native.js';
+import { fixture, tempDir } from '../helpers/image-builder.js';
+import { buildTar, hasZstdCli, patternBytes, zstd, type TarEntry } from '../helpers/tar-builder.js';
+
+/** Real ELF files (classified), a script, a large body the plain walk skips, many small files. */
+function layer(): Buffer {
+  const entries: TarEntry[] = [
+    { name: 'usr/bin/hello', body: fixture('arm64/hello'), mode: 0o755 },
+    { name: 'usr/lib/libhello.so', body: fixture('amd64/libhello.so') },
+    { name: 'usr/bin/run.sh', body: '#!/bin/sh\nexec hello\n', mode: 0o755 },
+    { name: 'usr/share/big.dat', body: patternBytes(3 << 20, 1) },
+    { name: 'etc/', type: 'directory' },
+  ];
+  for (let i = 0; i < 400; i++) entries.push({ name: `usr/share/doc/f${i}`, body: patternBytes(200 + (i % 900), i) });
+  return buildTar(entries);
+}
+
+/** `bytes` behind `prefix` and followed by unrelated bytes, as a layer nested in a file is. */
+function writeAt(name: string, prefix: string, bytes: Buffer): string {
+  const file = join(tempDir(), name);
+  writeFileSync(file, Buffer.concat([Buffer.from(prefix), bytes, Buffer.from('trailing bytes, not part of the range')]));
+  return file;
+}
+
+/** Records as plain data, so that two walks can be compared. */
+const plain = (r: LayerRecords) => JSON.parse(JSON.stringify({ ...r, meta: [...r.meta] })) as unknown;
+
+function typeError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TypeError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('progress counters of file walks', () => {
+  const tar = layer();
+
+  it('a plain walk moves its counter from 0 to the range length', async () => {
+    const file = writeAt('layer.tar', 'prefix!!', tar);
+    const counter = newProgressCounter();
+    expect(progressCounterValue(counter)).toBe(0);
+    const records = await layerScanFile(file, 8, tar.length, 'plain', counter);
+    expect(progressCounterValue(counter)).toBe(tar.length);
+    expect(records.count).toBe(405);
+    // Without a counter (the four-argument call every caller makes today): the same records.
+    expect(plain(await layerScanFile(file, 8, tar.length))).toEqual(plain(records));
+  });
+
+  it('a walk that ends on its zero blocks before the range does still ends at the length (the rest is padding)', async () => {
+    const padded = Buffer.concat([tar, Buffer.alloc(1 << 20)]);
+    const file = writeAt('padded.tar', '', padded);
+    const counter = newProgressCounter();
+    await layerScanFile(file, 0, padded.length, 'plain', counter);
+    expect(progressCounterValue(counter)).toBe(padded.length);
+  });
+
+  it('a gzip walk counts compressed bytes and ends at the compressed length', async () => {
+    const gz = gzipSync(tar);
+    const file = writeAt('layer.tar.gz', 'gz', gz);
+    const counter = newProgressCounter();
+    const records = await layerScanFile(file, 2, gz.length, 'gzip', counter);
+    expect(progressCounterValue(counter)).toBe(gz.length);
+    expect(plain(records)).toEqual(plain(await layerScanFile(writeAt('same.tar', '', tar), 0, tar.length)));
+  });
+
+  it('an outer walk ends at the range length', async () => {
+    const file = writeAt('outer.tar', 'prefix!!', tar);
+    const counter = newProgressCounter();
+    const records = await layerScanFile(file, 8, tar.length, 'outer', counter);
+    expect(records.count).toBe(405);
+    expect(progressCounterValue(counter)).toBe(tar.length);
+  });
+
+  it('a failing walk leaves its counter short of the length', async () => {
+    // Cut among the small files after the big body, in the middle of a block.
+    const cut = tar.subarray(0, tar.length - 100_000);
+    const file = join(tempDir(), 'cut.tar');
+    writeFileSync(file, cut);
+    const counter = newProgressCounter();
+    await expect(layerScanFile(file, 0, tar.length, 'plain', counter)).rejects.toMatchObject({ code: 'ELFSCAN_TAR', message: 'archive is truncated' });
+    expect(progressCounterValue(counter)).toBeGreaterThan(3 << 20);
+    expect(progressCounterValue(counter)).toBeLessThanOrEqual(cut.length);
+  });
+
+  it('one counter per walk: two walks at once each end at their own length', async () => {
+    const gz = gzipSync(tar);
+    const a = newProgressCounter();
+    const b = newProgressCounter();
+    await Promise.all([
+      layerScanFile(writeAt('a.tar', '', tar), 0, tar.length, 'plain', a),
+      layerScanFile(writeAt('b.tar.gz', '', gz), 0, gz.length, 'gzip', b),
+    ]);
+    expect([progressCounterValue(a), progressCounterValue(b)]).toEqual([tar.length, gz.length]);
+  });
+});
+
+describe('progress counters of a command reading the layer file as its stdin', () => {
+  const tar = layer();
+
+  it('zstd is installed (test/setup/debian-tools.ts)', () => {
+    expect(hasZstdCli).toBe(true);
+  });
+
+  it('zstd -dc on stdin ends at the file size and gives the records of the plain walk', async () => {
+    const zst = zstd(tar);
+    const file = join(tempDir(), 'layer.tar.zst');
+    writeFileSync(file, zst);
+    const counter = newProgressCounter();
+    const records = await layerScanCommand(['zstd', '-d', '-c', '-q'], file, counter);
+    expect(progressCounterValue(counter)).toBe(zst.length);
+    const walked = await layerScanFile(writeAt('layer.tar', '', tar), 0, tar.length);
+    expect(plain(records)).toEqual(plain(walked));
+  });
+
+  it('the argv-with-file form still works (stdin /dev/null), and its counter stays at 0', async () => {
+    const file = join(tempDir(), 'layer.tar.zst');
+    writeFileSync(file, zstd(tar));
+    const counter = newProgressCounter();
+    const records = await layerScanCommand(['zstd', '-d', '-c', '-q', '--', file], undefined, counter);
+    expect(records.count).toBe(405);
+    expect(progressCounterValue(counter)).toBe(0);
+    // And without any optional argument, as today's caller passes it.
+    expect((await layerScanCommand(['zstd', '-d', '-c', '-q', '--', file])).count).toBe(405);
+    // stdin really is /dev/null: `cat` with no file gives an empty layer.
+    expect((await layerScanCommand(['cat'], null as unknown as undefined)).count).toBe(0);
+  });
+
+  it('the counter can be read while the command is still running', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'layer.tar');
+    writeFileSync(file, tar);
+    const go = join(dir, 'go');
+    // Passes the first MiB, waits for the test to say go, then passes the rest.
+    const script = `head -c ${1 << 20}; while [ ! -e '${go}' ]; do sleep 0.01; done; cat`;
+    const counter = newProgressCounter();
+    const walk = layerScanCommand(['sh', '-c', script], file, counter);
+    // Once the reader has taken head's last chunk, the command has read exactly 1 MiB of the file.
+    const deadline = Date.now() + 20_000;
+    while (progressCounterValue(counter) < 1 << 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const midway = progressCounterValue(counter);
+    writeFileSync(go, '');
+    const records = await walk;
+    expect(midway).toBe(1 << 20);
+    expect(records.count).toBe(405);
+    expect(progressCounterValue(counter)).toBe(tar.length);
+  });
+
+  it('an input that cannot be opened rejects with ELFSCAN_IO', async () => {
+    const missing = join(tempDir(), 'no-such.zst');
+    expect(existsSync(missing)).toBe(false);
+    await expect(layerScanCommand(['zstd', '-d', '-c', '-q'], missing, newProgressCounter())).rejects.toMatchObject({ code: 'ELFSCAN_IO' });
+  });
+
+  it('a failing command rejects with its stderr and leaves the counter short of the size', async () => {
+    const file = join(tempDir(), 'not.zst');
+    writeFileSync(file, tar);
+    const counter = newProgressCounter();
+    await expect(layerScanCommand(['zstd', '-d', '-c', '-q'], file, counter)).rejects.toMatchObject({ code: 'ELFSCAN_DECODER' });
+    expect(progressCounterValue(counter)).toBeLessThan(tar.length);
+  });
+});
+
+describe('counters and scan handles are not confused', () => {
+  const chunk = new Uint8Array(512);
+
+  it('reading a scan handle, a number or nothing as a counter throws a TypeError', () => {
+    const scan = layerScan.start();
+    const read = (v: unknown) => typeError(() => progressCounterValue(v as ProgressCounter));
+    expect(read(scan)).toBe('elfscan native: progressCounterValue(counter): not a progress counter handle');
+    expect(read(42)).toBe('elfscan native: progressCounterValue(counter): not a progress counter handle');
+    expect(read(undefined)).toMatch(/^elfscan native: progressCounterValue/);
+    expect(read({})).toMatch(/^elfscan native: progressCounterValue/);
+    // The scan handle still works afterwards.
+    layerScan.push(scan, new Uint8Array(1024));
+    expect(layerScan.end(scan).count).toBe(0);
+  });
+
+  it('pushing to or ending a counter throws, and leaves the counter as it was', () => {
+    const counter = newProgressCounter() as unknown as Parameters<typeof layerScan.push>[0];
+    expect(typeError(() => layerScan.push(counter, chunk))).toMatch(/^elfscan native: layerScanPush\/End\(handle, …\): not a live layer scan handle$/);
+    expect(typeError(() => layerScan.end(counter))).toMatch(/not a live layer scan handle/);
+    expect(progressCounterValue(counter as unknown as ProgressCounter)).toBe(0);
+  });
+
+  it('a walk given a scan handle or a number as its counter throws before it starts', () => {
+    const scan = layerScan.start() as unknown as ProgressCounter;
+    const file = writeAt('small.tar', '', buildTar([{ name: 'a', body: 'a' }]));
+    expect(typeError(() => layerScanFile(file, 0, 2048, 'plain', scan))).toMatch(/counter must be a progress counter handle/);
+    expect(typeError(() => layerScanFile(file, 0, 2048, 'plain', 7 as unknown as ProgressCounter))).toMatch(/counter must be a progress counter handle/);
+    expect(typeError(() => layerScanCommand(['cat'], file, scan))).toMatch(/counter must be a progress counter handle/);
+    expect(typeError(() => layerScanCommand(['cat'], 7 as unknown as string))).toMatch(/input must be a file path string/);
+  });
+});
+
+describe('interface version', () => {
+  it('a build from before the progress counters (interface 2) is refused with the out-of-date sentence', () => {
+    const old = { inspect() {}, layerScanFile() {}, interfaceVersion: 2 };
+    const env: LoaderEnv = {
+      host: { platform: 'linux', arch: 'x64', isGlibc: () => true },
+      dir: '/pkg/native',
+      exists: (p) => p === '/pkg/native/elfscan.linux-x64-gnu.node',
+      list: () => ['elfscan.linux-x64-gnu.node'],
+      load: () => old,
+      packageDir: () => null,
+    };
+    expect(() => loadAddon(env)).toThrow(ElfscanError);
+    expect(() => loadAddon(env)).toThrow(
+      'elfscan: the native addon native/elfscan.linux-x64-gnu.node is out of date (interface 2, expected 3); rebuild it with `npm run build:native`',
+    );
+  });
+});
