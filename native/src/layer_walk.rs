@@ -263,7 +263,9 @@ fn walk<S: SeekSink>(
         let want = (window as u64).min(len - pos) as usize;
         let got = read_at(file, &mut buf[..want], start + pos)?;
         if got == 0 {
-            break; // the file is shorter than the range: end() says the archive is truncated
+            // The file is shorter than the range. The walk may sit between entries after a skip,
+            // where end() would accept: the entries past the cut would go unreported.
+            return Err(WalkFail::Tar(WalkError("archive is truncated".into())));
         }
         walk.push(&buf[..got])?;
         pos += got as u64;
@@ -764,5 +766,19 @@ mod tests {
         let e = walk_file(&f, 0, t.len() as u64, &no_progress).unwrap_err();
         std::fs::remove_file(&dir).ok();
         assert!(matches!(e, WalkFail::Tar(WalkError(ref m)) if m == "archive is truncated"), "{e:?}");
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_skipped_body_is_truncated_not_a_shorter_layer() {
+        // The cut falls inside "big", which the walk skips without reading: it lands between
+        // entries with nothing left to read, and "after" must not silently go missing.
+        let t = tar(&[("a", b"x".to_vec()), ("big", vec![0u8; 3_000_000]), ("after", b"y".to_vec())]);
+        let tmp = Temp::new("cut", &t[..100_000]);
+        for e in [
+            walk_file(&tmp.open(), 0, t.len() as u64, &no_progress).unwrap_err(),
+            walk_outer(&tmp.open(), 0, t.len() as u64, &no_progress).unwrap_err(),
+        ] {
+            assert!(matches!(e, WalkFail::Tar(WalkError(ref m)) if m == "archive is truncated"), "{e:?}");
+        }
     }
 }
