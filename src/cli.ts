@@ -12,12 +12,12 @@ import { formatHuman } from './report/human.js';
 import { formatJson } from './report/json.js';
 import { formatSarif } from './report/sarif.js';
 import { scan, summarize, type ScanOptions } from './scan.js';
-import type { Progress } from './sources/source.js';
+import { progressLine } from './progress-line.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
   stdin?: AsyncIterable<Buffer>;
   /** Where a default .elfscan.json is looked for (process.cwd() when absent). */
@@ -125,24 +125,6 @@ const usageHint = "Run 'elfscan --help' for usage.";
 function defaultConfig(cwd: string): string | undefined {
   const path = join(cwd, DEFAULT_CONFIG_FILE);
   return existsSync(path) ? path : undefined;
-}
-
-/** One self-overwriting stderr line, at most ten updates a second, erased before the report. */
-function progressLine(stderr: CliIo['stderr']): { update: (p: Progress) => void; clear: () => void } {
-  let last = 0;
-  let shown = false;
-  return {
-    update(p) {
-      const now = performance.now();
-      if (now - last < 100 && p.layersDone < p.layersTotal) return;
-      last = now;
-      shown = true;
-      stderr.write(`\r\x1b[Kelfscan: ${p.layersDone}/${p.layersTotal} layers, ${(p.bytes / 1e6).toFixed(1)} MB`);
-    },
-    clear() {
-      if (shown) stderr.write('\r\x1b[K');
-    },
-  };
 }
 
 /** Several sources make one report: their images in order, the sources joined. */

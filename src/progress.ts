@@ -144,3 +144,18 @@ export class ProgressMeter {
     };
   }
 }
+
+/**
+ * A meter whose snapshots go to `callback` every `tickMs` and whenever a layer is done — polled,
+ * not pushed, because native walks on the thread pool only keep a counter. Without a callback
+ * no timer runs; the timer never keeps the process alive, and stop() ends it.
+ */
+export function meterFor(callback: ((p: Progress) => void) | undefined, tickMs: number): { meter: ProgressMeter; tell: () => void; stop: () => void } {
+  const meter: ProgressMeter = new ProgressMeter(() => tell());
+  const tell = (): void => callback?.(meter.snapshot());
+  const ticker = callback ? setInterval(tell, tickMs).unref() : null;
+  const stop = (): void => {
+    if (ticker) clearInterval(ticker);
+  };
+  return { meter, tell, stop };
+}

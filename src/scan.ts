@@ -9,7 +9,8 @@ import { formatPlatform, parsePlatform, platformMatches, type Platform } from '.
 import { runRules } from './rules/index.js';
 import { describePlatforms } from './sources/oci-index.js';
 import { openSource } from './sources/open-source.js';
-import type { ImageCandidate, OpenedSource, Progress } from './sources/source.js';
+import { meterFor, type Progress, type ProgressMeter } from './progress.js';
+import type { ImageCandidate, OpenedSource } from './sources/source.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -29,31 +30,45 @@ export interface ScanOptions {
   insecureRegistry?: boolean;
   /** Environment for registry credentials (DOCKER_CONFIG, HOME, PATH for helpers); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Download progress of registry sources. */
+  /** How far the scan has got (layers, stored bytes, rate): a few times a second, and whenever a layer is done. */
   progress?: (p: Progress) => void;
   /** --verbose: told when each stage ends and how long it took (ms). */
   onStage?: (stage: string, ms: number) => void;
 }
 
+/** A progress bar redrawn more often than this only costs time. */
+const PROGRESS_TICK_MS = 250;
+
 export async function scan(source: string, options: ScanOptions = {}): Promise<Report> {
+  const progress = meterFor(options.progress, PROGRESS_TICK_MS);
+  try {
+    return await scanMetered(source, options, progress.meter, progress.tell);
+  } finally {
+    progress.stop();
+  }
+}
+
+async function scanMetered(source: string, options: ScanOptions, meter: ProgressMeter, tell: () => void): Promise<Report> {
   const wanted = options.platforms?.map(parsePlatform) ?? null;
   const required = [...(options.requirePlatforms ?? []), ...(options.config?.requirePlatforms ?? [])].map(parsePlatform);
   const stage = stageTimer(options.onStage);
   const opened = await openSource(source, {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.env ? { env: options.env } : {}),
+    meter,
     registry: {
       insecure: Boolean(options.insecureRegistry),
       ...(options.env ? { env: options.env } : {}),
       ...(options.platforms ? { platforms: options.platforms } : {}),
-      ...(options.progress ? { progress: options.progress } : {}),
     },
   });
   stage(`open ${source}`);
+  const selected = selectImages(opened, wanted);
+  // A layer without a digest (a legacy archive's) is its own key: it is shared with nothing.
+  meter.expect(selected.flatMap(({ image }, i) => image.layerSizes.map((size, n) => ({ key: image.layerDigests[n] ?? `${i}/${n}`, size }))));
+  tell();
   const images: ImageReport[] = [];
-  for (const { image, expected } of selectImages(opened, wanted)) {
-    images.push(await scanImage(image, expected, options, stage));
-  }
+  for (const { image, expected } of selected) images.push(await scanImage(image, expected, options, stage));
   const missing = missingPlatforms(opened, required);
   if (missing.length > 0) images[0]!.findings.unshift(...missing);
   return {

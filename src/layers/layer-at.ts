@@ -9,7 +9,8 @@ import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { ElfscanError } from '../errors.js';
 import type { LayerIndex } from '../model.js';
-import { layerScanCommand, layerScanFile } from '../native.js';
+import { layerScanCommand, layerScanFile, newProgressCounter, progressCounterValue, type ProgressCounter } from '../native.js';
+import type { Reading } from '../progress.js';
 import { ZSTD_CLI_ARGS, detectCompression, zstdDecoder, zstdFailure } from './decompress.js';
 import { asReadError, layerIndex, scanLayerStream, walkerError } from './layer-scanner.js';
 import { ZstdFrameWalker } from './zstd-frames.js';
@@ -21,7 +22,8 @@ const HASH_CHUNK = 1 << 20;
 
 /**
  * Scans `[start, start + length)` of `file` as a layer. `verify`: the digest the bytes must hash
- * to, or null. Errors name `where`, as the streaming path's do.
+ * to, or null. Errors name `where`, as the streaming path's do. Every reader of the range
+ * reports to `reading`, which counts the layer as far as the slowest of them has got.
  */
 export async function scanLayerAt(
   file: string,
@@ -30,6 +32,7 @@ export async function scanLayerAt(
   digest: string | null,
   where: string,
   verify: string | null,
+  reading: Reading,
 ): Promise<LayerIndex> {
   let head: Buffer;
   try {
@@ -40,15 +43,15 @@ export async function scanLayerAt(
   const compression = detectCompression(head);
   // A whole zstd blob file: the CLI reads it and the native walker its output, off the main thread.
   if (compression === 'zstd' && start === 0 && zstdDecoder() === 'cli' && (await sizeOf(file)) === length) {
-    return zstdByCommand(file, length, digest, where, verify);
+    return zstdByCommand(file, length, digest, where, verify, reading);
   }
   if (compression === 'zstd') {
     const stream = createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
-    return scanLayerStream(stream, digest, where, verify);
+    return scanLayerStream(counting(stream, reading.counted()), digest, where, verify);
   }
   // Plain: walked at offsets; gzip: inflated and walked on a pool thread. Hashed here meanwhile.
-  const walk = layerScanFile(file, start, length, compression === 'gzip' ? 'gzip' : 'plain');
-  const hash = verify ? hashRange(file, start, length, verify.slice(0, verify.indexOf(':'))) : null;
+  const walk = layerScanFile(file, start, length, compression === 'gzip' ? 'gzip' : 'plain', watched(reading));
+  const hash = verify ? hashRange(file, start, length, verify.slice(0, verify.indexOf(':')), reading.counted()) : null;
   walk.catch(() => undefined);
   hash?.catch(() => undefined);
   let records;
@@ -75,15 +78,25 @@ export async function scanLayerAt(
  * streaming path). Which failure is reported follows the streaming path's order: the frame
  * walker's, then the decoder's or the tar reader's, then a digest mismatch.
  */
-async function zstdByCommand(file: string, length: number, digest: string | null, where: string, verify: string | null): Promise<LayerIndex> {
-  const walk = layerScanCommand(['zstd', ...ZSTD_CLI_ARGS, '--', file]);
+async function zstdByCommand(
+  file: string,
+  length: number,
+  digest: string | null,
+  where: string,
+  verify: string | null,
+  reading: Reading,
+): Promise<LayerIndex> {
+  // The file is zstd's standard input, so the addon can tell how far into it zstd has read.
+  const walk = layerScanCommand(['zstd', ...ZSTD_CLI_ARGS], file, watched(reading));
   walk.catch(() => undefined);
+  const count = reading.counted();
   const alg = verify ? verify.slice(0, verify.indexOf(':')) : null;
   const h = alg ? createHash(alg) : null;
   const frames = new ZstdFrameWalker(where, { bytes: () => undefined, frameEnd: () => undefined });
   let framesError: unknown = null;
   try {
     await readChunks(file, length, (chunk) => {
+      count(chunk.length);
       h?.update(chunk);
       if (framesError === null) {
         try {
@@ -130,11 +143,33 @@ async function readAt(file: string, start: number, length: number): Promise<Buff
   }
 }
 
-/** "alg:hex" of `[start, start + length)` of `file`. */
-async function hashRange(file: string, start: number, length: number, alg: string): Promise<string> {
+/** "alg:hex" of `[start, start + length)` of `file`; `count` is told the bytes hashed. */
+async function hashRange(file: string, start: number, length: number, alg: string, count: (n: number) => void): Promise<string> {
   const h = createHash(alg);
-  await readChunks(file, length, (c) => h.update(c), start);
+  await readChunks(
+    file,
+    length,
+    (c) => {
+      count(c.length);
+      h.update(c);
+    },
+    start,
+  );
   return `${alg}:${h.digest('hex')}`;
+}
+
+/** A counter for a native walk, watched by `reading`. */
+function watched(reading: Reading): ProgressCounter {
+  const counter = newProgressCounter();
+  reading.watch(() => progressCounterValue(counter));
+  return counter;
+}
+
+async function* counting(input: AsyncIterable<Buffer>, count: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of input) {
+    count(chunk.length);
+    yield chunk;
+  }
 }
 
 /** Hands `[start, start + length)` of `file` to `use` in large chunks; the next read runs on the thread pool meanwhile. */

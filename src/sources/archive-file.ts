@@ -12,6 +12,7 @@ import type { LayerIndex } from '../model.js';
 import { scanLayerAt } from '../layers/layer-at.js';
 import { asReadError, walkerError } from '../layers/layer-scanner.js';
 import { layerScanFile } from '../native.js';
+import type { ProgressMeter } from '../progress.js';
 import { SNIFF_BYTES, entryKind, linkTarget, mayMatter, resolveLink } from './archive-entries.js';
 import type { ArchiveContents } from './archive-stream.js';
 import { MAX_DOCUMENT_BYTES, archivePath, digestOfPath } from './blob-json.js';
@@ -25,7 +26,7 @@ interface Body {
 
 const TYPES = ['file', 'hardlink', 'symlink', 'directory', 'other'] as const;
 
-export async function readArchiveFile(file: string, where: string, size: number): Promise<ArchiveContents> {
+export async function readArchiveFile(file: string, where: string, size: number, meter: ProgressMeter): Promise<ArchiveContents> {
   let outer;
   try {
     outer = await layerScanFile(file, 0, size, 'outer');
@@ -93,11 +94,16 @@ export async function readArchiveFile(file: string, where: string, size: number)
         if (!body) return Promise.reject(new ElfscanError(where, `layer ${digestOfPath(path) ?? path} is not a tar archive (plain, gzip or zstd)`));
         // As in the streaming pass, a blob is checked against the digest its path names.
         const digest = digestOfPath(path);
-        done = scanLayerAt(file, body.offset, body.size, digest, `${where}: layer ${digest ?? path}`, digest);
+        done = meter.layer(body.size, (reading) => scanLayerAt(file, body.offset, body.size, digest, `${where}: layer ${digest ?? path}`, digest, reading));
         scanned.set(path, done);
       }
       return done;
     },
   };
-  return { store, asRootfs: () => scanLayerAt(file, 0, size, null, where, null) };
+  // Read while the source is opened: no manifest came to say what to expect.
+  const asRootfs = () => {
+    meter.opening(size, 1);
+    return meter.layer(size, (reading) => scanLayerAt(file, 0, size, null, where, null, reading));
+  };
+  return { store, asRootfs };
 }

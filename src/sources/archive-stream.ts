@@ -11,6 +11,7 @@ import { createDecompressor } from '../layers/decompress.js';
 import { BACKLOG_LIMIT, asReadError, createLayerScanner, layerIndex, nativeTarSink, type LayerScanner } from '../layers/layer-scanner.js';
 import { TarReader, type TarBodySink, type TarHeader } from '../layers/tar-reader.js';
 import { SNIFF_BYTES, entryKind, linkTarget, resolveLink } from './archive-entries.js';
+import type { ProgressMeter, Reading } from '../progress.js';
 import { MAX_DOCUMENT_BYTES, archivePath, digestOfPath } from './blob-json.js';
 import type { BlobStore } from './source.js';
 
@@ -79,7 +80,10 @@ class ArchiveReader {
   /** The same bytes read as a root filesystem, by the native walker (as archive-file.ts does). */
   readonly rootfs: ReturnType<typeof nativeTarSink>;
 
-  constructor(readonly where: string) {
+  constructor(
+    readonly where: string,
+    private readonly meter: ProgressMeter,
+  ) {
     this.rootfs = nativeTarSink(where);
   }
 
@@ -102,7 +106,7 @@ class ArchiveReader {
     const scanner = file.scanner!;
     this.active.delete(scanner);
     const done = scanner.end();
-    done.catch(() => undefined); // only fatal if a manifest names this layer; see BlobStore.layer
+    done.then(() => this.meter.layerDone(), () => undefined); // a failure is only fatal if a manifest names this layer; see BlobStore.layer
     this.layers.set(file.path, done);
   }
 
@@ -121,8 +125,10 @@ class ArchiveReader {
   }
 }
 
-export async function readArchive(input: AsyncIterable<Buffer>, where: string): Promise<ArchiveContents> {
-  const archive = new ArchiveReader(where);
+/** `reading`: where the meter counts the input's bytes as they are read. */
+export async function readArchive(input: AsyncIterable<Buffer>, where: string, meter: ProgressMeter, reading: Reading): Promise<ArchiveContents> {
+  const archive = new ArchiveReader(where, meter);
+  const count = reading.counted();
   const outer = new TarReader(archive.onEntry, where);
   const both = {
     push(b: Buffer): void {
@@ -139,6 +145,7 @@ export async function readArchive(input: AsyncIterable<Buffer>, where: string): 
   try {
     for await (const chunk of input) {
       bytes += chunk.length;
+      count(chunk.length);
       decompressor.write(chunk);
       if (decompressor.error) break; // the outer archive is bad: stop reading, end() says why
       if (decompressor.backlog > BACKLOG_LIMIT) await decompressor.drain();
@@ -149,6 +156,7 @@ export async function readArchive(input: AsyncIterable<Buffer>, where: string): 
     throw asReadError(e, where);
   }
   await decompressor.end();
+  reading.end();
   return { store: memoryStore(archive), asRootfs: async () => archive.rootfsIndex(bytes) };
 }
 

@@ -44,18 +44,18 @@ export async function dockerArchiveImages(store: BlobStore): Promise<ImageCandid
       if (!(await store.has(layer))) throw new ElfscanError(where, `manifest.json names layer ${layer}, which the archive does not contain`);
     }
     const layerDigests = entry.Layers.map((p, i) => digestOfPath(p) ?? diffIds[i] ?? null);
+    const layerSizes = await Promise.all(entry.Layers.map(async (p) => (await store.size?.(p)) ?? null));
     images.push({
       ref: entry.RepoTags[0] ?? null,
       manifestDigest: digests.get(digestOfPath(entry.Config) ?? '') ?? null,
       config,
       declared: platformFromConfig(config),
       layerDigests,
-      layers: async () => {
-        const sizes = await Promise.all(entry.Layers.map((p) => store.size?.(p)));
-        return largestFirst(entry.Layers, availableParallelism(), (p) => sizes[entry.Layers.indexOf(p)] ?? undefined, (p, i) =>
+      layerSizes,
+      layers: () =>
+        largestFirst(entry.Layers, availableParallelism(), (p) => layerSizes[entry.Layers.indexOf(p)] ?? undefined, (p, i) =>
           store.layer(p, layerDigests[i] ?? null, digestOfPath(p)),
-        );
-      },
+        ),
     });
   }
   return images;

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { ElfscanError } from '../errors.js';
 import { scanLayerAt } from '../layers/layer-at.js';
 import { asReadError } from '../layers/layer-scanner.js';
+import type { ProgressMeter } from '../progress.js';
 import { MAX_DOCUMENT_BYTES } from './blob-json.js';
 import type { BlobStore } from './source.js';
 
-export function ociDirStore(dir: string, where: string): BlobStore {
+export function ociDirStore(dir: string, where: string, meter: ProgressMeter): BlobStore {
   // Paths come from blobPath()/fixed names, never from raw input: digests were validated first.
   const full = (path: string) => join(dir, path);
   return {
@@ -45,7 +46,7 @@ export function ociDirStore(dir: string, where: string): BlobStore {
         throw asReadError(e, what);
       }
       // Plain blobs are walked in place; compressed ones stream through their decompressor.
-      return scanLayerAt(full(path), 0, size, digest, what, verify);
+      return meter.layer(size, (reading) => scanLayerAt(full(path), 0, size, digest, what, verify, reading));
     },
   };
 }

@@ -126,6 +126,7 @@ export async function manifestImage(
     config,
     declared: platformFromConfig(config) ?? descriptorPlatform(d),
     layerDigests: layers.map((l) => l.digest),
+    layerSizes: layers.map((l) => l.size ?? null),
     layers: () => largestFirst(layers, layerConcurrency, (l) => l.size, (l) => store.layer(l.path, l.digest, l.digest)),
   };
 }

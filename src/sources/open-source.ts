@@ -18,6 +18,7 @@ import { DAEMON_PREFIX, dockerSave } from './docker-daemon.js';
 import { dockerArchiveImages } from './docker-manifest.js';
 import { ociDirStore } from './oci-dir.js';
 import { ociLayoutImages } from './oci-index.js';
+import { ProgressMeter } from '../progress.js';
 import { looksLikeReference } from './registry/reference.js';
 import { openRegistry, type RegistrySourceOptions } from './registry/registry-source.js';
 import { scanRootfsDir } from './rootfs-dir.js';
@@ -29,21 +30,24 @@ const READ_CHUNK = 1 << 20;
 export interface OpenOptions {
   /** Bytes to read for "-" (defaults to process.stdin). */
   stdin?: AsyncIterable<Buffer>;
-  /** How registry references are fetched (--insecure-registry, credentials' environment, progress). */
+  /** How registry references are fetched (--insecure-registry, credentials' environment). */
   registry?: RegistrySourceOptions;
   /** Environment for child processes (docker); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Told how far reading has got (for a progress bar). */
+  meter?: ProgressMeter;
 }
 
 export async function openSource(source: string, options: OpenOptions = {}): Promise<OpenedSource> {
+  const meter = options.meter ?? new ProgressMeter();
   if (source === '-') {
-    if (options.stdin) return openArchive(options.stdin, 'stdin');
+    if (options.stdin) return openArchive(options.stdin, 'stdin', meter, null);
     if (isatty(0)) throw new ElfscanError('stdin', 'is a terminal; pipe an image into it (docker save IMAGE | elfscan -)');
-    return openArchive(stdinChunks(), 'stdin');
+    return openArchive(stdinChunks(), 'stdin', meter, null);
   }
   if (source.startsWith(DAEMON_PREFIX)) {
     const image = source.slice(DAEMON_PREFIX.length);
-    return openArchive(dockerSave(image, options.env ?? process.env), source);
+    return openArchive(dockerSave(image, options.env ?? process.env), source, meter, null);
   }
   let st;
   try {
@@ -51,24 +55,24 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // A local path that exists always wins; only a name that is not one can be a registry reference.
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, options.registry);
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, { ...options.registry, meter });
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, 'no such file or directory');
     if (code === 'EACCES') throw new ElfscanError(source, 'cannot be read (permission denied)');
     throw new ElfscanError(source, `cannot be read (${code ?? String(e)})`);
   }
   if (st.isDirectory()) {
-    const store = ociDirStore(source, source);
+    const store = ociDirStore(source, source, meter);
     if (await store.has('oci-layout')) return fromStore(store, null);
-    return rootfsSource(source, await scanRootfsDir(source, source));
+    return rootfsSource(source, await scanRootfsDir(source, source, meter));
   }
   if (!st.isFile()) throw new ElfscanError(source, 'is neither a file nor a directory');
   // A plain tar is read at offsets (its bodies mostly never read); a compressed one can only stream.
   if (detectCompression(await firstBytes(source)) === 'none') {
-    const { store, asRootfs } = await readArchiveFile(source, source, st.size);
+    const { store, asRootfs } = await readArchiveFile(source, source, st.size, meter);
     return fromStore(store, asRootfs);
   }
   const stream = createReadStream(source, { highWaterMark: READ_CHUNK });
-  return openArchive(stream, source);
+  return openArchive(stream, source, meter, st.size);
 }
 
 async function firstBytes(path: string): Promise<Buffer> {
@@ -85,8 +89,10 @@ async function firstBytes(path: string): Promise<Buffer> {
   }
 }
 
-async function openArchive(input: AsyncIterable<Buffer>, where: string): Promise<OpenedSource> {
-  const { store, asRootfs } = await readArchive(input, where);
+/** `size`: the stream's length when it is a file (the progress bar's total), else null. */
+async function openArchive(input: AsyncIterable<Buffer>, where: string, meter: ProgressMeter, size: number | null): Promise<OpenedSource> {
+  meter.opening(size, null);
+  const { store, asRootfs } = await readArchive(input, where, meter, meter.read(size));
   return fromStore(store, asRootfs);
 }
 
@@ -108,7 +114,7 @@ function rootfsSource(where: string, layer: LayerIndex): OpenedSource {
     where,
     rootfs: true,
     indexPlatforms: null,
-    images: [{ ref: null, manifestDigest: null, config: {}, declared: null, layerDigests: [null], layers: async () => [layer] }],
+    images: [{ ref: null, manifestDigest: null, config: {}, declared: null, layerDigests: [null], layerSizes: [null], layers: async () => [layer] }],
   };
 }
 

@@ -10,11 +10,13 @@ import { asReadError } from '../layers/layer-scanner.js';
 import type { TarHeader } from '../layers/tar-reader.js';
 import type { Classification, LayerIndex } from '../model.js';
 import { classify, isCandidate } from '../native.js';
+import type { ProgressMeter } from '../progress.js';
 
 /** Heads read at once: enough to hide file-open latency without hoarding descriptors. */
 const CONCURRENCY = 16;
 
-export async function scanRootfsDir(dir: string, where: string): Promise<LayerIndex> {
+/** `meter` learns the directory's size once it is walked, then counts each file's size as its head is read. */
+export async function scanRootfsDir(dir: string, where: string, meter: ProgressMeter): Promise<LayerIndex> {
   const collector = new LayerEntryCollector(null);
   const pending: Promise<void>[] = [];
   const heads = new Map<string, { head: Buffer; c: Classification | null }>();
@@ -40,15 +42,21 @@ export async function scanRootfsDir(dir: string, where: string): Promise<LayerIn
   };
   try {
     await walk('');
-    let next = 0;
-    const worker = async () => {
-      while (next < order.length) {
-        const item = order[next++]!;
-        if (item.header.type === 'file' && item.header.size > 0) heads.set(item.abs, await readFile(item.abs, item.header));
-      }
-    };
-    for (let i = 0; i < CONCURRENCY; i++) pending.push(worker());
-    await Promise.all(pending);
+    const total = order.reduce((sum, { header: h }) => sum + h.size, 0);
+    meter.opening(total, 1);
+    await meter.layer(total, async (reading) => {
+      const count = reading.counted();
+      let next = 0;
+      const worker = async () => {
+        while (next < order.length) {
+          const item = order[next++]!;
+          if (item.header.type === 'file' && item.header.size > 0) heads.set(item.abs, await readFile(item.abs, item.header));
+          count(item.header.size);
+        }
+      };
+      for (let i = 0; i < CONCURRENCY; i++) pending.push(worker());
+      await Promise.all(pending);
+    });
   } catch (e) {
     throw asReadError(e, where);
   }

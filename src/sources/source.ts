@@ -13,6 +13,8 @@ export interface ImageCandidate {
   declared: Platform | null;
   /** Layer digests as the manifest names them (diff_ids for legacy archives), or null. */
   layerDigests: (string | null)[];
+  /** Stored (compressed) layer sizes, where known before scanning: for the progress bar's total. */
+  layerSizes: (number | null)[];
   /** Scans (or returns the already scanned) layers, in manifest order. */
   layers(): Promise<LayerIndex[]>;
 }
@@ -37,12 +39,4 @@ export interface BlobStore {
   layer(path: string, digest: string | null, verify: string | null): Promise<LayerIndex>;
   /** The stored size of a layer, when known before scanning it (to start the largest first). */
   size?(path: string): Promise<number | null>;
-}
-
-/** How far a download has got (registries report it): for a progress line on a terminal. */
-export interface Progress {
-  layersDone: number;
-  /** Layers of the images opened so far. */
-  layersTotal: number;
-  bytes: number;
 }

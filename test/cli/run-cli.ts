@@ -8,12 +8,21 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], opts: { stdin?: AsyncIterable<Buffer>; env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Promise<CliResult> {
+export interface RunOptions {
+  stdin?: AsyncIterable<Buffer>;
+  env?: NodeJS.ProcessEnv;
+  /** stdout is a terminal. */
+  tty?: boolean;
+  /** stderr is a terminal this many columns wide (where the progress bar shows). */
+  stderrColumns?: number;
+}
+
+export async function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     stdout: { write: (s: string) => (stdout += s), isTTY: opts.tty ?? false },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: opts.stderrColumns !== undefined, ...(opts.stderrColumns !== undefined ? { columns: opts.stderrColumns } : {}) },
     env: opts.env ?? {},
     ...(opts.stdin ? { stdin: opts.stdin } : {}),
   });

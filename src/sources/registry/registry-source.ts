@@ -8,7 +8,8 @@ import { mapLimit } from '../../map-limit.js';
 import { parsePlatform, platformMatches, type Platform } from '../../platform.js';
 import { digestOfPath, isObject, parseJson } from '../blob-json.js';
 import { asDescriptors, descriptorPlatform, isAttestation, kindOf, manifestImage, type Descriptor } from '../oci-index.js';
-import type { BlobStore, ImageCandidate, OpenedSource, Progress } from '../source.js';
+import { ProgressMeter } from '../../progress.js';
+import type { BlobStore, ImageCandidate, OpenedSource } from '../source.js';
 import { blobChunks } from './blob-stream.js';
 import { parseReference } from './reference.js';
 import { RegistryClient, type RegistryOptions } from './registry-client.js';
@@ -16,8 +17,8 @@ import { RegistryClient, type RegistryOptions } from './registry-client.js';
 export interface RegistrySourceOptions extends RegistryOptions {
   /** --platform: children of an index whose descriptor names another platform are not fetched. */
   platforms?: string[];
-  /** Called as layers download (bytes, layers done of layers known). */
-  progress?: (p: Progress) => void;
+  /** Counts the bytes downloaded and the layers done. */
+  meter?: ProgressMeter;
 }
 
 /** Docker pulls 3 layers at once; a little more keeps a 2-core machine's decompressors fed. */
@@ -30,12 +31,8 @@ export async function openRegistry(source: string, options: RegistrySourceOption
   const client = new RegistryClient(ref, options);
   const digest = ref.digest ?? (await client.resolveTag(ref.tag!));
   const top = await client.manifest(digest ?? ref.tag!, digest);
-  const progress = tracker(options.progress);
-  const store = registryStore(client, where, progress);
-  const image = async (doc: unknown, d: Descriptor): Promise<ImageCandidate> => {
-    if (isObject(doc) && Array.isArray(doc.layers)) progress.addLayers(doc.layers.length);
-    return manifestImage(store, doc, d, where, LAYER_CONCURRENCY);
-  };
+  const store = registryStore(client, where, options.meter ?? new ProgressMeter());
+  const image = (doc: unknown, d: Descriptor): Promise<ImageCandidate> => manifestImage(store, doc, d, where, LAYER_CONCURRENCY);
 
   const topDescriptor: Descriptor = { digest: top.digest, size: top.bytes.length, ...(top.mediaType ? { mediaType: top.mediaType } : {}) };
   const doc = parseJson(top.bytes, where, `manifest ${top.digest}`);
@@ -76,7 +73,7 @@ function unknownKind(where: string, kind: string): ElfscanError {
 }
 
 /** Blobs by their "blobs/<alg>/<hex>" paths, as manifestImage() names them. */
-function registryStore(client: RegistryClient, where: string, progress: Tracker): BlobStore {
+function registryStore(client: RegistryClient, where: string, meter: ProgressMeter): BlobStore {
   const digestFor = (path: string) => {
     const d = digestOfPath(path);
     if (!d) throw new ElfscanError(where, `${path} does not name a blob by digest`);
@@ -92,37 +89,14 @@ function registryStore(client: RegistryClient, where: string, progress: Tracker)
       const d = digestFor(path);
       const layerWhere = `${where}: layer ${d}`;
       try {
-        const layer = await scanLayerStream(blobChunks(client, d, layerWhere, progress.addBytes, failed.signal), digest, layerWhere, verify);
-        progress.layerDone();
-        return layer;
+        // Sized by the manifest (the meter's total), not here: Content-Length arrives with the download.
+        return await meter.layer(null, (reading) =>
+          scanLayerStream(blobChunks(client, d, layerWhere, reading.counted(), failed.signal), digest, layerWhere, verify),
+        );
       } catch (e) {
         failed.abort(); // the scan ends with this error: the other layers' downloads stop too
         throw e;
       }
-    },
-  };
-}
-
-interface Tracker {
-  addLayers(n: number): void;
-  addBytes(n: number): void;
-  layerDone(): void;
-}
-
-function tracker(callback: ((p: Progress) => void) | undefined): Tracker {
-  const p: Progress = { layersDone: 0, layersTotal: 0, bytes: 0 };
-  const emit = () => callback?.({ ...p });
-  return {
-    addLayers: (n) => {
-      p.layersTotal += n;
-    },
-    addBytes: (n) => {
-      p.bytes += n;
-      emit();
-    },
-    layerDone: () => {
-      p.layersDone++;
-      emit();
     },
   };
 }

@@ -1,0 +1,60 @@
+// A layer read at offsets reports its progress while it is read, not only when it ends: the
+// native walk (plain, gzip, the zstd command) is polled through its counter while this thread
+// waits, and the digest check's reader counts too — the layer is as far as the slower of them.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { scanLayerAt } from '../../src/layers/layer-at.js';
+import { ProgressMeter } from '../../src/progress.js';
+import { tempDir } from '../helpers/image-builder.js';
+import { buildTar, gzip, patternBytes, zstd } from '../helpers/tar-builder.js';
+
+/** 40,000 small files (~40 MB of tar): long enough a walk that polling sees it between ends. */
+const tar = buildTar(Array.from({ length: 40_000 }, (_, i) => ({ name: `d${i % 97}/f${i}`, body: patternBytes(300 + (i % 700), i) })));
+
+/** Scans `bytes` from a file while polling the meter on every turn of the event loop; returns what was seen. */
+async function scanPolling(bytes: Buffer, verify: boolean): Promise<{ seen: number[]; size: number; entries: number }> {
+  const file = join(tempDir(), 'layer');
+  writeFileSync(file, bytes);
+  const meter = new ProgressMeter();
+  const digest = verify ? `sha256:${createHash('sha256').update(bytes).digest('hex')}` : null;
+  let done = false;
+  const scanning = meter.layer(bytes.length, (reading) => scanLayerAt(file, 0, bytes.length, digest, 'layer', digest, reading)).finally(() => {
+    done = true;
+  });
+  const seen: number[] = [];
+  while (!done) {
+    seen.push(meter.snapshot().bytes);
+    await new Promise((r) => setImmediate(r));
+  }
+  const layer = await scanning;
+  seen.push(meter.snapshot().bytes);
+  return { seen, size: bytes.length, entries: layer.entries.length };
+}
+
+function expectMoved({ seen, size, entries }: { seen: number[]; size: number; entries: number }): void {
+  expect(entries).toBeGreaterThanOrEqual(40_000);
+  expect(seen).toEqual([...seen].sort((a, b) => a - b)); // never goes back
+  expect(seen.some((b) => b > 0 && b < size)).toBe(true); // seen part way
+  expect(seen.at(-1)).toBe(size);
+}
+
+describe('a layer read at offsets reports progress while it is read', () => {
+  it('plain, walked at offsets', async () => {
+    expectMoved(await scanPolling(tar, false));
+  });
+
+  it('plain with its digest checked: the walk and the hash both count', async () => {
+    expectMoved(await scanPolling(tar, true));
+  });
+
+  it('gzip, inflated on the thread pool (no digest: only the walk counts)', async () => {
+    expectMoved(await scanPolling(gzip(tar), false));
+  });
+
+  it('zstd, decompressed by the zstd command reading the file, while this thread checks its frames and digest', async () => {
+    expectMoved(await scanPolling(zstd(tar), true));
+  });
+});
