@@ -20,20 +20,23 @@ const READ_CHUNK = 1 << 20;
 /** Chunks hashed at once when a layer read in place is checked against its digest (1 MiB: as fast as 4, 10 MB less RSS). */
 const HASH_CHUNK = 1 << 20;
 
-/**
- * Scans `[start, start + length)` of `file` as a layer. `verify`: the digest the bytes must hash
- * to, or null. Errors name `where`, as the streaming path's do. Every reader of the range
- * reports to `reading`, which counts the layer as far as the slowest of them has got.
- */
-export async function scanLayerAt(
-  file: string,
-  start: number,
-  length: number,
-  digest: string | null,
-  where: string,
-  verify: string | null,
-  reading: Reading,
-): Promise<LayerIndex> {
+/** A layer lying at `[start, start + length)` of `file`. */
+export interface LayerAt {
+  file: string;
+  start: number;
+  length: number;
+  /** What the layer is called in the report (its digest), or null. */
+  digest: string | null;
+  /** How errors name it, as the streaming path's do. */
+  where: string;
+  /** The digest its bytes must hash to, or null. */
+  verify: string | null;
+  /** Every reader of the range reports here; the layer has got as far as the slowest of them. */
+  reading: Reading;
+}
+
+export async function scanLayerAt(layer: LayerAt): Promise<LayerIndex> {
+  const { file, start, length, digest, where, verify, reading } = layer;
   let head: Buffer;
   try {
     head = await readAt(file, start, Math.min(4, length));
@@ -43,7 +46,7 @@ export async function scanLayerAt(
   const compression = detectCompression(head);
   // A whole zstd blob file: the CLI reads it and the native walker its output, off the main thread.
   if (compression === 'zstd' && start === 0 && zstdDecoder() === 'cli' && (await sizeOf(file)) === length) {
-    return zstdByCommand(file, length, digest, where, verify, reading);
+    return zstdByCommand(layer);
   }
   if (compression === 'zstd') {
     const stream = createReadStream(file, { start, end: start + length - 1, highWaterMark: READ_CHUNK });
@@ -78,14 +81,7 @@ export async function scanLayerAt(
  * streaming path). Which failure is reported follows the streaming path's order: the frame
  * walker's, then the decoder's or the tar reader's, then a digest mismatch.
  */
-async function zstdByCommand(
-  file: string,
-  length: number,
-  digest: string | null,
-  where: string,
-  verify: string | null,
-  reading: Reading,
-): Promise<LayerIndex> {
+async function zstdByCommand({ file, length, digest, where, verify, reading }: LayerAt): Promise<LayerIndex> {
   // The file is zstd's standard input, so the addon can tell how far into it zstd has read.
   const walk = layerScanCommand(['zstd', ...ZSTD_CLI_ARGS], file, watched(reading));
   walk.catch(() => undefined);

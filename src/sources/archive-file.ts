@@ -94,7 +94,10 @@ export async function readArchiveFile(file: string, where: string, size: number,
         if (!body) return Promise.reject(new ElfscanError(where, `layer ${digestOfPath(path) ?? path} is not a tar archive (plain, gzip or zstd)`));
         // As in the streaming pass, a blob is checked against the digest its path names.
         const digest = digestOfPath(path);
-        done = meter.layer(body.size, (reading) => scanLayerAt(file, body.offset, body.size, digest, `${where}: layer ${digest ?? path}`, digest, reading));
+        const what = `${where}: layer ${digest ?? path}`;
+        done = meter.layer(body.size, (reading) =>
+          scanLayerAt({ file, start: body.offset, length: body.size, digest, where: what, verify: digest, reading }),
+        );
         scanned.set(path, done);
       }
       return done;
@@ -103,7 +106,7 @@ export async function readArchiveFile(file: string, where: string, size: number,
   // Read while the source is opened: no manifest came to say what to expect.
   const asRootfs = () => {
     meter.opening(size, 1);
-    return meter.layer(size, (reading) => scanLayerAt(file, 0, size, null, where, null, reading));
+    return meter.layer(size, (reading) => scanLayerAt({ file, start: 0, length: size, digest: null, where, verify: null, reading }));
   };
   return { store, asRootfs };
 }

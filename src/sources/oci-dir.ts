@@ -46,7 +46,7 @@ export function ociDirStore(dir: string, where: string, meter: ProgressMeter): B
         throw asReadError(e, what);
       }
       // Plain blobs are walked in place; compressed ones stream through their decompressor.
-      return meter.layer(size, (reading) => scanLayerAt(full(path), 0, size, digest, what, verify, reading));
+      return meter.layer(size, (reading) => scanLayerAt({ file: full(path), start: 0, length: size, digest, where: what, verify, reading }));
     },
   };
 }

@@ -21,7 +21,9 @@ async function scanPolling(bytes: Buffer, verify: boolean): Promise<{ seen: numb
   const meter = new ProgressMeter();
   const digest = verify ? `sha256:${createHash('sha256').update(bytes).digest('hex')}` : null;
   let done = false;
-  const scanning = meter.layer(bytes.length, (reading) => scanLayerAt(file, 0, bytes.length, digest, 'layer', digest, reading)).finally(() => {
+  const scanning = meter.layer(bytes.length, (reading) =>
+    scanLayerAt({ file, start: 0, length: bytes.length, digest, where: 'layer', verify: digest, reading }),
+  ).finally(() => {
     done = true;
   });
   const seen: number[] = [];
