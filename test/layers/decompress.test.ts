@@ -14,6 +14,7 @@ import {
   zstdSkippable,
   zstdStored,
 } from '../helpers/tar-builder.js';
+import { feed } from './tar-collect.js';
 
 interface Outcome {
   out: Buffer;
@@ -43,17 +44,9 @@ async function decompress(
     },
     'img.tar: layer sha256:abc',
   );
-  let error: string | null = null;
-  try {
-    for (let i = 0; i < data.length; i += chunk) {
-      d.write(data.subarray(i, i + chunk));
-      if (d.backlog > 4 << 20) await d.drain();
-    }
-    await d.end();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ElfscanError);
-    error = (e as Error).message;
-  }
+  const thrown = await feed(d, data, chunk);
+  if (thrown !== null) expect(thrown).toBeInstanceOf(ElfscanError);
+  const error = thrown === null ? null : (thrown as Error).message;
   return { out: Buffer.concat(parts), ended, error, compression: d.compression };
 }
 

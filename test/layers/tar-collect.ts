@@ -86,17 +86,7 @@ export async function readLayer(data: Buffer, chunk = 65536, where = 'img.tar: l
       },
     };
   }, where);
-  const d = createDecompressor(reader, where);
-  let error: unknown = null;
-  try {
-    for (let i = 0; i < data.length; i += chunk) {
-      d.write(data.subarray(i, i + chunk));
-      if (d.backlog > 4 << 20) await d.drain();
-    }
-    await d.end();
-  } catch (e) {
-    error = e;
-  }
+  const error = await feed(createDecompressor(reader, where), data, chunk);
   return outcome(entries, error, reader.bytesConsumed);
 }
 
@@ -108,4 +98,18 @@ function outcome<E>(entries: E[], error: unknown, bytesConsumed: number) {
     errorName: error === null ? null : (error as Error).name,
     bytesConsumed,
   };
+}
+
+/** Writes `data` to a decompressor in `chunk`-byte pieces, draining as a real driver does; what end() or a write threw, or null. */
+export async function feed(d: ReturnType<typeof createDecompressor>, data: Buffer, chunk: number): Promise<unknown> {
+  try {
+    for (let i = 0; i < data.length; i += chunk) {
+      d.write(data.subarray(i, i + chunk));
+      if (d.backlog > 4 << 20) await d.drain();
+    }
+    await d.end();
+    return null;
+  } catch (e) {
+    return e;
+  }
 }
