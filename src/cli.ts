@@ -87,6 +87,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const started = performance.now();
   // Progress only for a person watching: a terminal, not CI, not --quiet/--no-progress.
   const progress = opts.progress && !opts.quiet && io.stderr.isTTY && !io.env.CI ? progressLine(io.stderr) : null;
+  // The bar is erased first, or the line would be written after it; it redraws at its next tick.
+  const verboseLine = (text: string) => {
+    progress?.clear();
+    io.stderr.write(`elfscan: ${text}\n`);
+  };
   try {
     const configPath = opts.config ?? defaultConfig(io.cwd ?? process.cwd());
     const config = configPath ? loadConfig(configPath) : undefined;
@@ -100,7 +105,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       env: io.env,
       ...(io.stdin ? { stdin: io.stdin } : {}),
       ...(progress ? { progress: progress.update } : {}),
-      ...(opts.verbose ? { onStage: (stage: string, ms: number) => io.stderr.write(`elfscan: ${stage}: ${ms.toFixed(0)} ms\n`) } : {}),
+      ...(opts.verbose ? { onStage: (stage: string, ms: number) => verboseLine(`${stage}: ${ms.toFixed(0)} ms`) } : {}),
     }).finally(() => progress?.clear());
     const seconds = (performance.now() - started) / 1000;
     const color = opts.color && !opts.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;

@@ -107,6 +107,14 @@ describe('progress bar for local sources', () => {
     expect((await runCli(['--no-progress', path], { stderrColumns: 200 })).stderr).toBe('');
   });
 
+  it('--verbose lines start on a line of their own, the bar erased before each', async () => {
+    const r = await runCli(['--verbose', writeArchive(image, 'docker-25')], { stderrColumns: 200 });
+    const lines = r.stderr.split('\n').slice(0, -1);
+    expect(lines.length).toBeGreaterThanOrEqual(4); // open, layers, overlay, rules
+    for (const line of lines) expect(line.split('\r\x1b[K').at(-1)).toMatch(/^elfscan: .+: \d+ ms$/);
+    expect(drawn(r.stderr).some((l) => l.startsWith('elfscan ['))).toBe(true); // the bar was there too
+  });
+
   it('an error erases the line before its sentence', async () => {
     const path = join(tempDir(), 'bad.tar');
     writeFileSync(path, buildArchive(image, 'docker-25').subarray(0, 3000));
