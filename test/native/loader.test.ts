@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ElfscanError } from '../../src/errors.js';
 import { addonFileName, loadAddon, nativeInfo, type Host, type LoaderEnv } from '../../src/native.js';
+import { thrownMessage } from '../helpers/thrown.js';
 
 const host = (platform: string, arch: string, glibc = true): Host => ({ platform, arch, isGlibc: () => glibc });
 
@@ -32,15 +33,7 @@ function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error, pac
   };
 }
 
-function messageOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ElfscanError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
-}
+const messageOf = (f: () => unknown): string => thrownMessage(f, ElfscanError);
 
 const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 3 };
 

@@ -22,6 +22,7 @@ import {
 } from '../../src/native.js';
 import { fixture, tempDir } from '../helpers/image-builder.js';
 import { buildTar, hasZstdCli, patternBytes, zstd, type TarEntry } from '../helpers/tar-builder.js';
+import { thrownMessage } from '../helpers/thrown.js';
 
 /** Real ELF files (classified), a script, a large body the plain walk skips, many small files. */
 function layer(): Buffer {
@@ -46,15 +47,7 @@ function writeAt(name: string, prefix: string, bytes: Buffer): string {
 /** Records as plain data, so that two walks can be compared. */
 const plain = (r: LayerRecords) => JSON.parse(JSON.stringify({ ...r, meta: [...r.meta] })) as unknown;
 
-function typeError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(TypeError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a throw');
-}
+const typeError = (f: () => unknown): string => thrownMessage(f, TypeError);
 
 describe('progress counters of file walks', () => {
   const tar = layer();
