@@ -10,6 +10,7 @@ use std::fmt;
 
 use crate::arm::FloatAbi;
 use crate::bytes::{Endian, Piece, Reader};
+use crate::elf_versions::VersionNeed;
 use crate::error::{Fail, ParseError};
 use crate::sniff::{sniff, Magic};
 use crate::{elf, macho, pe};
@@ -92,6 +93,10 @@ pub struct ElfExtra {
     pub isa_level: Option<u8>,
     /// ARM Tag_CPU_arch from `.ARM.attributes`.
     pub arm_arch: Option<u8>,
+    /// DT_VERNEED: per library, the symbol versions needed; Some(empty) without it.
+    pub version_needs: Option<Vec<VersionNeed>>,
+    /// DT_VERDEF: the versions defined (not the base entry); Some(empty) without it.
+    pub version_defs: Option<Vec<String>>,
 }
 
 /// A range of the file `[offset, offset + length)` that would complete the facts.
@@ -248,6 +253,20 @@ impl fmt::Display for Facts {
             }
             if let Some(a) = e.arm_arch {
                 write!(f, " arm_arch={a}")?;
+            }
+            if let Some(needs) = &e.version_needs {
+                write!(f, " version_needs=[")?;
+                for (i, n) in needs.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}{}:{:?}", n.library, n.versions)?;
+                    if !n.weak.is_empty() {
+                        write!(f, "+weak{:?}", n.weak)?;
+                    }
+                }
+                write!(f, "]")?;
+            }
+            if let Some(defs) = &e.version_defs {
+                write!(f, " version_defs={defs:?}")?;
             }
         }
         for s in &self.slices {

@@ -150,6 +150,8 @@ pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
             load_align: seg.load_align,
             isa_level,
             arm_arch,
+            version_needs: dynamic.version_needs,
+            version_defs: dynamic.version_defs,
         }),
     })
 }

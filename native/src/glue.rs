@@ -15,7 +15,7 @@ use crate::napi::*;
 mod walk;
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
-pub const INTERFACE_VERSION: u32 = 3;
+pub const INTERFACE_VERSION: u32 = 4;
 
 /// Most pieces one call may pass (the pipeline passes a prefix, a tail and a few captures).
 const PIECES_MAX: u32 = 256;
@@ -91,6 +91,17 @@ impl Env {
         // Safety: as in `object`.
         check(unsafe { napi_get_null(self.0, &mut v) })?;
         Ok(v)
+    }
+
+    /// A JS array of strings.
+    fn strings(self, items: &[String]) -> JsResult<napi_value> {
+        let a = self.array(items.len())?;
+        for (i, s) in items.iter().enumerate() {
+            let v = self.string(s)?;
+            // Safety: `a` was created above; `i` < its length (the parsers cap every list well below u32::MAX).
+            check(unsafe { napi_set_element(self.0, a, i as u32, v) })?;
+        }
+        Ok(a)
     }
 
     fn set(self, obj: napi_value, name: &CStr, value: napi_value) -> JsResult<()> {
@@ -304,15 +315,7 @@ fn facts_to_js(env: Env, f: &Facts) -> JsResult<napi_value> {
     env.set(o, c"slices", slices)?;
     if let Some(e) = &f.elf {
         let needed = match &e.needed {
-            Some(names) => {
-                let a = env.array(names.len())?;
-                for (i, n) in names.iter().enumerate() {
-                    let v = env.string(n)?;
-                    // Safety: `a` was created above; `i` < its length (at most 1024 names).
-                    check(unsafe { napi_set_element(env.0, a, i as u32, v) })?;
-                }
-                a
-            }
+            Some(names) => env.strings(names)?,
             None => env.null()?,
         };
         env.set(o, c"needed", needed)?;
@@ -322,6 +325,27 @@ fn facts_to_js(env: Env, f: &Facts) -> JsResult<napi_value> {
         env.set(o, c"loadAlign", env.opt_f64(e.load_align.map(|a| a as f64))?)?;
         env.set(o, c"isaLevel", env.opt_f64(e.isa_level.map(f64::from))?)?;
         env.set(o, c"armArch", env.opt_f64(e.arm_arch.map(f64::from))?)?;
+        let needs = match &e.version_needs {
+            Some(needs) => {
+                let a = env.array(needs.len())?;
+                for (i, n) in needs.iter().enumerate() {
+                    let v = env.object()?;
+                    env.set_str(v, c"library", &n.library)?;
+                    env.set(v, c"versions", env.strings(&n.versions)?)?;
+                    env.set(v, c"weak", env.strings(&n.weak)?)?;
+                    // Safety: `a` was created above; `i` < its length (at most 256 libraries).
+                    check(unsafe { napi_set_element(env.0, a, i as u32, v) })?;
+                }
+                a
+            }
+            None => env.null()?,
+        };
+        env.set(o, c"versionsNeeded", needs)?;
+        let defs = match &e.version_defs {
+            Some(d) => env.strings(d)?,
+            None => env.null()?,
+        };
+        env.set(o, c"versionsDefined", defs)?;
     }
     Ok(o)
 }

@@ -10,6 +10,7 @@ pub mod sniff; //      first bytes → ELF / Mach-O / fat Mach-O / Java class / 
 pub mod classify; //   the answer (Classification, Facts) and the dispatch to a parser
 pub mod elf; //        ELF file and program headers, PT_INTERP
 pub mod elf_dynamic; // PT_DYNAMIC: DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH
+pub mod elf_versions; // DT_VERNEED, DT_VERDEF: symbol versions needed per library, and defined
 pub mod elf_notes; //  GNU property notes: the x86-64 ISA level
 pub mod elf_machine; // the e_machine table: names and spec §3 platforms
 pub mod arm; //        ARM EABI version and float ABI fallback chain

@@ -9,7 +9,7 @@ import type { Classification, WantedRange } from '../model.js';
 import { inspect, type Piece } from '../native.js';
 
 /** Kept from the start of every ELF file that wants more than its head. */
-export const PREFIX_MAX = 256 * 1024;
+export const PREFIX_MAX = 1024 * 1024;
 /** Kept from the end of the file. */
 export const TAIL_MAX = 64 * 1024;
 /** Most bytes captured past the prefix and outside the tail, per file. */

@@ -35,7 +35,7 @@ function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error, pac
 
 const messageOf = (f: () => unknown): string => thrownMessage(f, ElfscanError);
 
-const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 3 };
+const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 4 };
 
 describe('addon file names (napi-rs --platform naming)', () => {
   it.each([
