@@ -7,6 +7,8 @@
 // (whose loader ignores versions) and anything unknown are never a finding. One root cause per
 // file: a file whose interpreter or libraries are missing is left to those rules.
 
+import { posix } from 'node:path';
+
 import type { BinaryFacts, Finding, VersionNeed } from '../model.js';
 import { describeFacts, formatPlatform, judge } from '../platform.js';
 import { byDesignReason } from './by-design.js';
@@ -74,11 +76,10 @@ function missesOf(ctx: RuleContext, facts: BinaryFacts, needs: VersionNeed[], di
 
 /**
  * "needs GLIBC_2.34 of libc.so.6, which the image's /lib/…/libc.so.6 does not define (its newest is
- * GLIBC_2.31); build it in a stage with the image's glibc 2.31, or use a base with glibc ≥ 2.34".
+ * GLIBC_2.30); build it in a stage from the same base image, or use a base with glibc ≥ 2.34".
  */
 function explain(misses: Miss[]): string {
   const parts: string[] = [];
-  const have: string[] = [];
   const need: string[] = [];
   for (const m of misses) {
     const families = [...new Set(m.versions.map((v) => parseVersion(v)?.family ?? v))];
@@ -86,16 +87,14 @@ function explain(misses: Miss[]): string {
       const n = newestOf(m.defined, f);
       return n ? `${f}_${n}` : `no ${f} version`;
     });
-    parts.push(`${list(sortVersions(m.versions))} of ${m.library}, which the image's ${m.path} does not define (its newest is ${list(newest)})`);
+    parts.push(`${list(sortVersions(m.versions))} of ${m.library}, which the image's ${posix.normalize(m.path)} does not define (its newest is ${list(newest)})`);
     for (const f of families) {
       const wanted = newestOf(m.versions, f);
-      const present = newestOf(m.defined, f);
       if (wanted) need.push(requirement(f, wanted, m.library));
-      if (present && (f === 'GLIBC' || f === 'GLIBCXX')) have.push(f === 'GLIBC' ? `glibc ${present}` : `libstdc++ (${f}_${present})`);
     }
   }
-  const build = have.length ? `build it in a stage with the image's ${list(have)}` : 'build it against the libraries of the image';
-  return `needs ${parts.join('; and ')}; ${build}, or use a base with ${list([...new Set(need)])}`;
+  // A build against the image's own libraries needs only what they define.
+  return `needs ${parts.join('; and ')}; build it in a stage from the same base image, or use a base with ${list([...new Set(need)])}`;
 }
 
 function sortVersions(names: string[]): string[] {
