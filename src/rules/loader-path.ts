@@ -58,9 +58,14 @@ export function loaderConfig(tree: FileTree, text: (path: string) => string | un
   return { ldLibraryPath, confDirs, muslPath };
 }
 
+/** Each image's loader configuration, read once for the rules that ask (a tree is one image's). */
+const configs = new WeakMap<FileTree, LoaderConfig>();
+
 /** The image's loader configuration, with LD_LIBRARY_PATH from its config. */
 export function imageLoaderConfig(ctx: RuleContext): LoaderConfig {
-  return loaderConfig(ctx.tree, ctx.text ?? (() => undefined), configEnv(ctx.config, 'LD_LIBRARY_PATH'));
+  let cfg = configs.get(ctx.tree);
+  if (!cfg) configs.set(ctx.tree, (cfg = loaderConfig(ctx.tree, ctx.text ?? (() => undefined), configEnv(ctx.config, 'LD_LIBRARY_PATH'))));
+  return cfg;
 }
 
 /** Files matching a glob whose only wildcards are in the last component (ld.so.conf.d/*.conf). */
@@ -130,8 +135,24 @@ export function interpreterFound(tree: FileTree, facts: BinaryFacts): boolean {
 /** What the loader finds for a DT_NEEDED name: the first compatible file, only files for another CPU, or nothing. */
 export type Found = { file: FinalFile; path: string } | 'foreign' | 'missing';
 
+/**
+ * Lookups already made in a final filesystem, by folders, name and the layout asking: most files
+ * share the default search path, and two rules ask for the same names (the tree no longer
+ * changes once the rules run).
+ */
+const lookups = new WeakMap<FileTree, Map<string, Found>>();
+
 /** Looks `name` up in `dirs` as the loader does (a name with a slash is a path); `path` is where it was found. */
 export function findLibrary(tree: FileTree, name: string, dirs: string[], facts: BinaryFacts): Found {
+  let seen = lookups.get(tree);
+  if (!seen) lookups.set(tree, (seen = new Map()));
+  const key = `${facts.machine}/${facts.bits}/${facts.endian}\0${name}\0${dirs.join('\0')}`;
+  let found = seen.get(key);
+  if (found === undefined) seen.set(key, (found = lookup(tree, name, dirs, facts)));
+  return found;
+}
+
+function lookup(tree: FileTree, name: string, dirs: string[], facts: BinaryFacts): Found {
   if (name.includes('/')) {
     const f = tree.resolve(name);
     return f && f.type === 'file' ? (compatible(f, facts) ? { file: f, path: name } : 'foreign') : 'missing';
