@@ -8,11 +8,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::arm::FloatAbi;
 use crate::bytes::{Endian, Piece, Reader};
 use crate::error::{Fail, ParseError};
-use crate::sniff::{sniff, Magic};
-use crate::{elf, macho, pe};
+use crate::formats::elf::arm::FloatAbi;
+use crate::formats::sniff::{sniff, Magic};
+use crate::formats::{elf, macho, pe};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

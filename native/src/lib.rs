@@ -6,32 +6,18 @@
 // Bytes in, plain data out — never a panic.
 pub mod bytes; //      bounds-checked, endian-aware reader every parser uses
 pub mod error; //      ParseError (what + offset) and Fail (need more bytes / malformed)
-pub mod sniff; //      first bytes → ELF / Mach-O / fat Mach-O / Java class / MZ / other
 pub mod classify; //   the answer (Classification, Facts) and the dispatch to a parser
-pub mod elf; //        ELF file and program headers, PT_INTERP
-pub mod elf_dynamic; // PT_DYNAMIC: DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH
-pub mod elf_notes; //  GNU property notes: the x86-64 ISA level
-pub mod elf_machine; // the e_machine table: names and spec §3 platforms
-pub mod arm; //        ARM EABI version and float ABI fallback chain
-pub mod arm_attributes; // .ARM.attributes: Tag_CPU_arch, Tag_ABI_VFP_args
-pub mod macho; //      thin and fat Mach-O
-pub mod pe; //         PE/COFF
+pub mod formats; //    sniff, ELF (headers, dynamic, notes, machines, ARM, completion), Mach-O, PE
 
 // The layer walker: a layer's tar in, one flat list of records out — streamed or read at offsets.
-pub mod tar_header; //  one 512-byte header block: checksum, numbers, names (tar-header.ts twin)
-pub mod tar_pax; //     PAX records that change how the next entry is read (tar-pax.ts twin)
-pub mod tar_walk; //    the push parser that can also skip bodies (tar-reader.ts twin)
-pub mod elf_complete; // an ELF file's wanted ranges, kept as one forward pass would keep them
-pub mod layer_scan; //  per-entry rules: heads, classification, #! lines, loader configuration
-pub mod layer_walk; //  the drivers: chunks pushed, or a file range read in windows
+pub mod tar; //        header blocks, PAX records, the push parser that can skip bodies
+pub mod layer; //      per-entry rules and the drivers
 
 #[cfg(test)]
 mod testutil;
 
 // The addon: Node-API declarations and the JS ⇄ Rust glue, and Node's own zlib.
-mod glue;
-mod napi;
-pub mod zlib; //       gzip layers inflated by the zlib Node exports (the one node:zlib wraps)
+pub mod node;
 
 pub use bytes::Piece;
 pub use classify::{classify, inspect, Classification, ElfExtra, Facts, Format, Kind, Want};
@@ -41,6 +27,9 @@ pub use classify::{classify, inspect, Classification, ElfExtra, Facts, Format, K
 /// # Safety
 /// Called by Node only, with the env and exports object of the loading context.
 #[no_mangle]
-pub unsafe extern "C" fn napi_register_module_v1(env: napi::napi_env, exports: napi::napi_value) -> napi::napi_value {
-    glue::register(env, exports)
+pub unsafe extern "C" fn napi_register_module_v1(
+    env: node::napi::napi_env,
+    exports: node::napi::napi_value,
+) -> node::napi::napi_value {
+    node::register(env, exports)
 }

@@ -15,10 +15,10 @@ use std::io::{self, Read, Seek, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::thread::JoinHandle;
 
-use crate::layer_scan::{LayerScan, OuterScan, Record};
-use crate::tar_walk::EntrySink;
-use crate::tar_walk::{TarWalk, WalkError};
-use crate::zlib::{Gunzip, GzFail};
+use crate::layer::scan::{LayerScan, OuterScan, Record};
+use crate::node::zlib::{Gunzip, GzFail};
+use crate::tar::walk::EntrySink;
+use crate::tar::walk::{TarWalk, WalkError};
 
 /// Bytes read at once from a seekable layer: MIN_WINDOW after a skip (landing on a large body
 /// wastes little), doubling up to MAX_WINDOW while a run of small entries goes on (one read covers
@@ -463,7 +463,7 @@ impl Drop for CommandPushScan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layer_scan::Extra;
+    use crate::layer::scan::Extra;
     use std::io::Write;
 
     fn header(name: &str, size: usize, flag: u8) -> Vec<u8> {

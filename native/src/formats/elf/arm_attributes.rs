@@ -4,10 +4,10 @@
 //! so in a stream both arrive last, from the kept tail window (docs/native.md).
 #![forbid(unsafe_code)]
 
-use crate::arm::FloatAbi;
 use crate::bytes::Reader;
 use crate::classify::Want;
-use crate::elf::{Header, WANT_MAX};
+use crate::formats::elf::arm::FloatAbi;
+use crate::formats::elf::{Header, WANT_MAX};
 
 const SHT_ARM_ATTRIBUTES: u32 = 0x7000_0003;
 const SHENTSIZE_32: u16 = 40;

@@ -7,14 +7,19 @@
 //! of the file is a lie, never a request.
 #![forbid(unsafe_code)]
 
-use crate::arm;
-use crate::arm_attributes;
+pub mod arm;
+pub mod arm_attributes;
+pub mod complete;
+pub mod dynamic;
+pub mod machine;
+pub mod notes;
+
 use crate::bytes::{Endian, Reader};
 use crate::classify::{Facts, Format, Kind, Want};
-use crate::elf_dynamic::{self, Load};
-use crate::elf_machine::{self, ArmEvidence, EM_ARM, EM_X86_64};
-use crate::elf_notes::{self, Note};
 use crate::error::{Fail, ParseError};
+use dynamic::Load;
+use machine::{ArmEvidence, EM_ARM, EM_X86_64};
+use notes::Note;
 
 const ET_REL: u16 = 1;
 const ET_EXEC: u16 = 2;
@@ -109,11 +114,11 @@ pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
         _ => Kind::Other,
     };
     let dynamic = match h.e_type {
-        ET_EXEC | ET_DYN => elf_dynamic::read(&r, wide, seg.dynamic, &seg.loads, wants),
-        _ => elf_dynamic::Dynamic::default(),
+        ET_EXEC | ET_DYN => dynamic::read(&r, wide, seg.dynamic, &seg.loads, wants),
+        _ => dynamic::Dynamic::default(),
     };
     let isa_level =
-        if h.e_machine == EM_X86_64 && wide { elf_notes::x86_isa_level(&r, wide, &seg.notes, wants) } else { None };
+        if h.e_machine == EM_X86_64 && wide { notes::x86_isa_level(&r, wide, &seg.notes, wants) } else { None };
     let bits = if wide { 64 } else { 32 };
     let (eabi, float_abi, arm_arch) = if h.e_machine == EM_ARM {
         let attrs = arm_attributes::read(&r, &h, wants);
@@ -122,9 +127,9 @@ pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
     } else {
         (None, None, None)
     };
-    let (short, cpu) = elf_machine::names(h.e_machine);
+    let (short, cpu) = machine::names(h.e_machine);
     let arm = ArmEvidence { float: float_abi, cpu_arch: arm_arch };
-    let platform = match elf_machine::platform_arch(h.e_machine, bits, endian, h.e_flags, arm) {
+    let platform = match machine::platform_arch(h.e_machine, bits, endian, h.e_flags, arm) {
         Some(arch) => format!("{}/{arch}", os_name(osabi)),
         None => format!("elf/{short}"),
     };
@@ -311,7 +316,7 @@ fn os_name(osabi: u8) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arm::FloatAbi;
+    use crate::formats::elf::arm::FloatAbi;
     use crate::testutil::ElfBuilder;
 
     /// The head-only parse, as classify() does it.

@@ -7,7 +7,7 @@
 
 use crate::bytes::Reader;
 use crate::classify::Want;
-use crate::elf::WANT_MAX;
+use crate::formats::elf::WANT_MAX;
 
 const DT_NULL: u64 = 0;
 const DT_NEEDED: u64 = 1;

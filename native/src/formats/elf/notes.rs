@@ -6,7 +6,7 @@
 
 use crate::bytes::Reader;
 use crate::classify::Want;
-use crate::elf::WANT_MAX;
+use crate::formats::elf::WANT_MAX;
 
 const NT_GNU_PROPERTY_TYPE_0: u32 = 5;
 const GNU_PROPERTY_X86_ISA_1_NEEDED: u32 = 0xc000_8002;

@@ -15,12 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
-use crate::layer_scan::{Extra, Record};
-use crate::layer_walk::{
+use crate::layer::scan::{Extra, Record};
+use crate::layer::walk::{
     walk_command, walk_file, walk_gzip_file, walk_outer, CommandPushScan, GzPushScan, PushScan, WalkFail,
 };
-use crate::napi::*;
-use crate::tar_header::EntryType;
+use crate::node::napi::*;
+use crate::tar::header::EntryType;
 
 /// Error codes the TypeScript side turns into an ElfscanError: the tar is malformed, or a read failed.
 const TAR_ERROR: &CStr = c"ELFSCAN_TAR";

@@ -9,10 +9,14 @@ use std::ptr;
 
 use crate::bytes::Piece;
 use crate::classify::{inspect, Classification, Facts, Inspection};
-use crate::napi::*;
+use crate::node::napi::*;
 
+// The hand-written Node-API declarations.
+pub mod napi;
 // The layer walker's callbacks (layerScanStart/Push/End, layerScanFile/Command, progressCounter).
 mod walk;
+// gzip layers inflated by the zlib Node exports (the one node:zlib wraps).
+pub mod zlib;
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
 pub const INTERFACE_VERSION: u32 = 3;

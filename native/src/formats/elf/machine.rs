@@ -5,8 +5,8 @@
 
 use std::borrow::Cow;
 
-use crate::arm::{self, FloatAbi};
 use crate::bytes::Endian;
+use crate::formats::elf::arm::{self, FloatAbi};
 
 pub const EM_386: u16 = 3;
 pub const EM_MIPS: u16 = 8;

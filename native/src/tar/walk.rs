@@ -5,11 +5,11 @@
 //! its headers and the heads of its files, not its size. docs/performance.md has the design.
 #![forbid(unsafe_code)]
 
-use crate::tar_header::{
+use crate::tar::header::{
     block_status, c_string, entry_type, has_ustar_magic, header_format, header_name, is_header_only, parse_numeric,
     BlockStatus, EntryType, Format, Num, BLOCK, EXT_ISEXTENDED, GNU_ISEXTENDED, GNU_REALSIZE,
 };
-use crate::tar_pax::{decimal, parse_pax, sparse_version, Decimal, PaxOverrides, SparseVersion};
+use crate::tar::pax::{decimal, parse_pax, sparse_version, Decimal, PaxOverrides, SparseVersion};
 
 /// PAX records and GNU long names are capped at this size, as Go's archive/tar does.
 pub const MAX_HEADER_RECORD: u64 = 1 << 20;

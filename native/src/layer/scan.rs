@@ -9,9 +9,9 @@
 #![forbid(unsafe_code)]
 
 use crate::classify::{inspect, Classification, Inspection};
-use crate::elf_complete::{complete_at_offsets, Streaming};
-use crate::tar_header::EntryType;
-use crate::tar_walk::{EntrySink, TarEntry};
+use crate::formats::elf::complete::{complete_at_offsets, Streaming};
+use crate::tar::header::EntryType;
+use crate::tar::walk::{EntrySink, TarEntry};
 
 /// Bytes of each file handed to the classifier first (layer-entries.ts HEAD_BYTES).
 pub const HEAD_BYTES: u64 = 4096;

@@ -1,0 +1,7 @@
+//! The binary formats: the first bytes choose one (sniff), and its parser turns headers into facts.
+#![forbid(unsafe_code)]
+
+pub mod elf;
+pub mod macho;
+pub mod pe;
+pub mod sniff;
