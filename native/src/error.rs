@@ -34,6 +34,13 @@ pub enum Fail {
     Bad(ParseError),
 }
 
+impl Fail {
+    /// A malformed header: `what` is wrong at `offset`.
+    pub const fn bad(what: &'static str, offset: u64) -> Fail {
+        Fail::Bad(ParseError::new(what, offset))
+    }
+}
+
 impl From<ParseError> for Fail {
     fn from(e: ParseError) -> Self {
         Fail::Bad(e)

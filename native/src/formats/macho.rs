@@ -5,14 +5,14 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{Endian, Reader};
-use crate::classify::{Facts, Format, Kind};
-use crate::error::{Fail, ParseError};
+use crate::bytes::Reader;
+use crate::common::{Endian, Facts, Format, Kind};
+use crate::error::Fail;
 
 const CPU_ARCH_ABI64: u32 = 0x0100_0000;
 const CPU_ARCH_ABI64_32: u32 = 0x0200_0000;
 
-/// A fat file lists 1–19 architectures (see sniff.rs for why the bound matters).
+/// A fat file lists 1–19 architectures (see formats/sniff.rs for why the bound matters).
 const FAT_MAX_ARCHS: u32 = 19;
 
 struct Cpu {
@@ -93,7 +93,7 @@ pub fn parse_thin(head: &[u8], file_size: u64, wide: bool, endian: Endian) -> Re
     r.check_in_file(size, u64::from(sizeofcmds), "load commands lie past the end of the file")?;
     // Each load command is at least 8 bytes (cmd, cmdsize).
     if u64::from(ncmds) * 8 > u64::from(sizeofcmds) {
-        return Err(ParseError::new("more load commands than their total size can hold", 16).into());
+        return Err(Fail::bad("more load commands than their total size can hold", 16));
     }
     Ok(facts(cputype, cpusubtype, if wide { 64 } else { 32 }, endian, kind(filetype)))
 }
@@ -107,7 +107,7 @@ pub fn parse_fat(head: &[u8], file_size: u64, wide: bool) -> Result<Facts, Fail>
     let r = Reader::new(head, file_size, Endian::Big);
     let nfat = r.u32(4, "fat Mach-O header is truncated")?;
     if nfat == 0 || nfat > FAT_MAX_ARCHS {
-        return Err(ParseError::new("fat Mach-O architecture count is not between 1 and 19", 4).into());
+        return Err(Fail::bad("fat Mach-O architecture count is not between 1 and 19", 4));
     }
     let entsize: u64 = if wide { 32 } else { 20 };
     let count = u64::from(nfat);

@@ -5,9 +5,9 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::{Endian, Reader};
-use crate::classify::{Facts, Format, Kind};
-use crate::error::{Fail, ParseError};
+use crate::bytes::Reader;
+use crate::common::{Endian, Facts, Format, Kind};
+use crate::error::Fail;
 
 /// Real DOS stubs are a few hundred bytes. A larger e_lfanew is taken as "not a PE file", so
 /// that a text file starting with "MZ" never makes the caller buffer megabytes to find out.
@@ -64,7 +64,7 @@ pub fn parse(head: &[u8], file_size: u64) -> Result<Option<Facts>, Fail> {
         match r.u16(opt, "optional header is truncated")? {
             0x10b => 32,
             0x20b => 64,
-            _ => return Err(ParseError::new("unknown optional header magic", opt).into()),
+            _ => return Err(Fail::bad("unknown optional header magic", opt)),
         }
     } else if known.is_some_and(|m| m.3) {
         64

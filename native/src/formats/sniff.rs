@@ -2,12 +2,17 @@
 //! `0xCAFEBABE` opens both Java class files and fat Mach-O files; the word after it tells them
 //! apart as file(1) does: a Java class version is above 30 (major 45+), a fat Mach-O's
 //! architecture count is 1–19.
+//!
+//! `MAGICS` is the one table of what makes a file a binary candidate: `sniff` decides by it, the
+//! layer walker asks `is_candidate` before it classifies a file, and the addon hands the table to
+//! src/native.ts (`isCandidate`), so no other place lists a magic number.
 #![forbid(unsafe_code)]
 
-use crate::bytes::Endian;
+use crate::common::Endian;
 
-/// How many leading bytes `sniff` looks at (ELF's e_ident is the longest).
-pub const SNIFF_LEN: usize = 16;
+/// Bytes `sniff` needs to tell a fat Mach-O from a Java class (the magic and the word after it);
+/// a shorter head of a longer file is asked to grow this far when it could start a magic.
+pub const SNIFF_MIN: usize = 8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Magic {
@@ -29,28 +34,73 @@ pub enum Magic {
     Other,
 }
 
+/// What a magic number opens, before the bytes after it are looked at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opens {
+    Elf,
+    MachO {
+        wide: bool,
+        endian: Endian,
+    },
+    /// A fat Mach-O, or (`0xCAFEBABE` only) a Java class: the next word decides.
+    FatOrJava {
+        wide: bool,
+    },
+    Mz,
+}
+
+pub struct MagicNumber {
+    pub bytes: &'static [u8],
+    pub opens: Opens,
+}
+
+const fn magic(bytes: &'static [u8], opens: Opens) -> MagicNumber {
+    MagicNumber { bytes, opens }
+}
+
+/// Every magic number a binary candidate starts with, ELF first (the most common).
+#[rustfmt::skip]
+pub static MAGICS: [MagicNumber; 8] = [
+    magic(b"\x7fELF", Opens::Elf),
+    magic(&[0xfe, 0xed, 0xfa, 0xce], Opens::MachO { wide: false, endian: Endian::Big }),
+    magic(&[0xce, 0xfa, 0xed, 0xfe], Opens::MachO { wide: false, endian: Endian::Little }),
+    magic(&[0xfe, 0xed, 0xfa, 0xcf], Opens::MachO { wide: true, endian: Endian::Big }),
+    magic(&[0xcf, 0xfa, 0xed, 0xfe], Opens::MachO { wide: true, endian: Endian::Little }),
+    magic(&[0xca, 0xfe, 0xba, 0xbe], Opens::FatOrJava { wide: false }),
+    magic(&[0xca, 0xfe, 0xba, 0xbf], Opens::FatOrJava { wide: true }),
+    magic(b"MZ", Opens::Mz),
+];
+
+fn magic_of(head: &[u8]) -> Option<&'static MagicNumber> {
+    MAGICS.iter().find(|m| head.starts_with(m.bytes))
+}
+
+/// Whether a head starts like something the classifier can call a binary. Java class files pass
+/// (they share 0xCAFEBABE with fat Mach-O) and are told apart by `sniff`.
+pub fn is_candidate(head: &[u8]) -> bool {
+    magic_of(head).is_some()
+}
+
+/// Whether a head shorter than `SNIFF_MIN` bytes could be the start of a magic number.
+pub fn could_start_a_magic(head: &[u8]) -> bool {
+    MAGICS.iter().any(|m| {
+        let n = head.len().min(m.bytes.len());
+        m.bytes[..n] == head[..n]
+    })
+}
+
 pub fn sniff(head: &[u8]) -> Magic {
-    let Some(m4) = head.get(..4) else {
-        return if head.starts_with(b"MZ") { Magic::Mz } else { Magic::Other };
-    };
+    let Some(m) = magic_of(head) else { return Magic::Other };
     let after = head.get(4..8).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]));
-    match m4 {
-        b"\x7fELF" => Magic::Elf,
-        [0xfe, 0xed, 0xfa, 0xce] => Magic::MachO { wide: false, endian: Endian::Big },
-        [0xce, 0xfa, 0xed, 0xfe] => Magic::MachO { wide: false, endian: Endian::Little },
-        [0xfe, 0xed, 0xfa, 0xcf] => Magic::MachO { wide: true, endian: Endian::Big },
-        [0xcf, 0xfa, 0xed, 0xfe] => Magic::MachO { wide: true, endian: Endian::Little },
-        [0xca, 0xfe, 0xba, 0xbe] => match after {
-            Some(1..=19) => Magic::Fat { wide: false },
-            Some(31..) => Magic::JavaClass,
+    match m.opens {
+        Opens::Elf => Magic::Elf,
+        Opens::MachO { wide, endian } => Magic::MachO { wide, endian },
+        Opens::Mz => Magic::Mz,
+        Opens::FatOrJava { wide } => match after {
+            Some(1..=19) => Magic::Fat { wide },
+            Some(31..) if !wide => Magic::JavaClass,
             _ => Magic::Other,
         },
-        [0xca, 0xfe, 0xba, 0xbf] => match after {
-            Some(1..=19) => Magic::Fat { wide: true },
-            _ => Magic::Other,
-        },
-        [b'M', b'Z', _, _] => Magic::Mz,
-        _ => Magic::Other,
     }
 }
 
@@ -76,6 +126,21 @@ mod tests {
     fn mach_o_magic_in_both_byte_orders() {
         assert_eq!(sniff(&[0xcf, 0xfa, 0xed, 0xfe]), Magic::MachO { wide: true, endian: Endian::Little });
         assert_eq!(sniff(&[0xfe, 0xed, 0xfa, 0xce]), Magic::MachO { wide: false, endian: Endian::Big });
+    }
+
+    #[test]
+    fn candidates_are_the_heads_sniff_can_name() {
+        for m in &MAGICS {
+            assert!(is_candidate(m.bytes));
+            assert_ne!(sniff(&[m.bytes, &[0, 0, 0, 2]].concat()), Magic::Other, "{:x?}", m.bytes);
+        }
+        assert!(is_candidate(b"MZ"));
+        assert!(!is_candidate(b"M"));
+        assert!(!is_candidate(b"\x7fEL"));
+        assert!(!is_candidate(b"#!/bin/sh"));
+        assert!(could_start_a_magic(b"\xca\xfe"));
+        assert!(could_start_a_magic(b""));
+        assert!(!could_start_a_magic(b"#!"));
     }
 
     #[test]

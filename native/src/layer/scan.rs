@@ -5,41 +5,24 @@
 //! configuration file's text comes from. Decisions that depend on the path (whiteouts, loader
 //! configuration files) follow layer-entries.ts exactly, so that the TypeScript side only turns
 //! records into LayerEntry objects. Bodies are never kept: the head of the current file, and for
-//! an ELF file the capped ranges elf_complete.rs keeps.
+//! an ELF file the capped ranges formats/elf/complete.rs keeps.
 #![forbid(unsafe_code)]
 
-use crate::classify::{inspect, Classification, Inspection};
+use super::kept_text::KeptText;
+use super::path::{base_name, normalize_path};
+use super::record::{Extra, Record};
+use crate::classify::inspect;
+use crate::common::{Classification, Inspection};
 use crate::formats::elf::complete::{complete_at_offsets, Streaming};
+use crate::formats::sniff::is_candidate;
+use crate::tar::entry::TarEntry;
 use crate::tar::header::EntryType;
-use crate::tar::walk::{EntrySink, TarEntry};
+use crate::tar::walk::EntrySink;
 
-/// Bytes of each file handed to the classifier first (layer-entries.ts HEAD_BYTES).
+/// Bytes of each file handed to the classifier first: ELF/Mach-O/PE headers and PT_INTERP fit.
 pub const HEAD_BYTES: u64 = 4096;
-/// Most a classifier may ask for when headers sit further in (MAX_HEAD_BYTES).
+/// Most a classifier may ask for when headers sit further in (bounded memory per layer).
 pub const MAX_HEAD_BYTES: u64 = 1 << 20;
-/// A `#!` line is read from at most this many bytes (SHEBANG_MAX + 1 tells "no newline" apart).
-const SHEBANG_BYTES: usize = 257;
-/// Loader configuration kept as text: files this small, at most this many per layer.
-pub const TEXT_MAX: u64 = 16 * 1024;
-const TEXTS_PER_LAYER: u32 = 256;
-
-/// What a regular file's record carries beyond its header.
-#[derive(Debug)]
-pub enum Extra {
-    None,
-    /// Not a binary candidate: bytes for its `#!` line or its whole text.
-    Head(Vec<u8>),
-    /// A binary candidate: the classifier's final answer.
-    Class(Box<Inspection>),
-    /// An outer archive's regular file: where its body starts (see OuterScan).
-    BodyAt(u64),
-}
-
-#[derive(Debug)]
-pub struct Record {
-    pub entry: TarEntry,
-    pub extra: Extra,
-}
 
 /// The file whose body is being read.
 struct Current {
@@ -69,9 +52,7 @@ pub struct LayerScan {
     current: Option<Current>,
     streaming: Option<(usize, Streaming)>,
     pending: Vec<PendingSeek>,
-    texts: u32,
-    /// The head buffer of the last file, reused: most files need nothing kept.
-    spare: Vec<u8>,
+    texts: KeptText,
 }
 
 impl LayerScan {
@@ -82,8 +63,7 @@ impl LayerScan {
             current: None,
             streaming: None,
             pending: Vec::new(),
-            texts: 0,
-            spare: Vec::new(),
+            texts: KeptText::default(),
         }
     }
 
@@ -136,56 +116,12 @@ impl LayerScan {
             return;
         }
         self.records[cur.record].extra = Extra::Class(Box::new(first));
-        self.spare = cur.head;
     }
 
-    /// A script's first line, or a loader configuration file's whole text.
+    /// A script's first line, or a loader configuration file's whole text (kept_text.rs).
     fn note_text(&mut self, cur: Current) {
-        let head = cur.head;
-        let keep_text = cur.text && head.len() as u64 == cur.size && self.texts < TEXTS_PER_LAYER;
-        let extra = if keep_text {
-            self.texts += 1;
-            Extra::Head(head)
-        } else {
-            let e = if head.starts_with(b"#!") {
-                Extra::Head(head[..head.len().min(SHEBANG_BYTES)].to_vec())
-            } else {
-                Extra::None
-            };
-            self.spare = head;
-            e
-        };
-        self.records[cur.record].extra = extra;
-    }
-}
-
-/// The entries of an outer archive (a docker-save or oci-archive tarball) and where each regular
-/// file's body starts, so that its layers and documents can be read at their offsets. No body is
-/// read here.
-#[derive(Default)]
-pub struct OuterScan {
-    pub records: Vec<Record>,
-}
-
-impl EntrySink for OuterScan {
-    fn entry(&mut self, e: TarEntry) -> bool {
-        let file = e.kind == EntryType::File;
-        self.records.push(Record { entry: e, extra: Extra::None });
-        file
-    }
-
-    fn body(&mut self, at: u64, _stored: u64) {
-        if let Some(r) = self.records.last_mut() {
-            r.extra = Extra::BodyAt(at);
-        }
-    }
-
-    fn data(&mut self, _chunk: &[u8]) {}
-
-    fn end(&mut self) {}
-
-    fn needs_bytes(&self) -> bool {
-        false
+        let kept = self.texts.keep(cur.text, cur.head, cur.size);
+        self.records[cur.record].extra = kept.map_or(Extra::None, Extra::Head);
     }
 }
 
@@ -196,7 +132,7 @@ impl EntrySink for LayerScan {
         // Records carry the normalized path: the TypeScript side needs nothing else of the name.
         e.name = normalize_path(&e.name);
         let skip = !wanted || e.name == "/" || base_name(&e.name).starts_with(".wh.");
-        let text = !skip && self.texts < TEXTS_PER_LAYER && is_loader_config(&e.name, size);
+        let text = !skip && self.texts.whole(&e.name, size);
         self.records.push(Record { entry: e, extra: Extra::None });
         if skip {
             return false;
@@ -252,93 +188,5 @@ impl EntrySink for LayerScan {
 
     fn needs_bytes(&self) -> bool {
         self.streaming.is_some() || self.current.as_ref().is_some_and(|c| (c.head.len() as u64) < c.want)
-    }
-}
-
-/// Whether a head starts like something the classifier can call a binary (native.ts isCandidate).
-pub fn is_candidate(head: &[u8]) -> bool {
-    if head.len() < 2 {
-        return false;
-    }
-    if head[0] == 0x4d && head[1] == 0x5a {
-        return true; // MZ
-    }
-    if head.len() < 4 {
-        return false;
-    }
-    matches!(
-        u32::from_be_bytes([head[0], head[1], head[2], head[3]]),
-        0x7f45_4c46 | 0xfeed_face | 0xcefa_edfe | 0xfeed_facf | 0xcffa_edfe | 0xcafe_babe | 0xcafe_babf
-    )
-}
-
-/// Lexically normalized absolute path, as layer-entries.ts normalizePath: "./usr//lib/" → "/usr/lib".
-pub fn normalize_path(name: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for part in name.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                out.pop();
-            }
-            p => out.push(p),
-        }
-    }
-    let mut s = String::with_capacity(name.len() + 1);
-    for p in &out {
-        s.push('/');
-        s.push_str(p);
-    }
-    if s.is_empty() {
-        s.push('/');
-    }
-    s
-}
-
-fn base_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
-/// /etc/ld.so.conf, /etc/ld.so.conf.d/*.conf and /etc/ld-musl-*.path at most TEXT_MAX bytes
-/// (layer-entries.ts LOADER_CONFIG).
-pub fn is_loader_config(path: &str, size: u64) -> bool {
-    if size > TEXT_MAX {
-        return false;
-    }
-    let Some(rest) = path.strip_prefix("/etc/") else { return false };
-    if rest == "ld.so.conf" {
-        return true;
-    }
-    if let Some(file) = rest.strip_prefix("ld.so.conf.d/") {
-        // [^/]+\.conf
-        return !file.contains('/') && file.len() > ".conf".len() && file.ends_with(".conf");
-    }
-    if let Some(arch) = rest.strip_prefix("ld-musl-").and_then(|r| r.strip_suffix(".path")) {
-        return !arch.is_empty() && arch.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_normalize_as_the_typescript_side_does() {
-        assert_eq!(normalize_path("./usr//lib/"), "/usr/lib");
-        assert_eq!(normalize_path("../../etc/x"), "/etc/x");
-        assert_eq!(normalize_path("./"), "/");
-        assert_eq!(normalize_path("a/./b/../c"), "/a/c");
-    }
-
-    #[test]
-    fn loader_configuration_files_by_path() {
-        assert!(is_loader_config("/etc/ld.so.conf", 10));
-        assert!(is_loader_config("/etc/ld.so.conf.d/libc.conf", 10));
-        assert!(!is_loader_config("/etc/ld.so.conf.d/.conf", 10));
-        assert!(!is_loader_config("/etc/ld.so.conf.d/a/b.conf", 10));
-        assert!(is_loader_config("/etc/ld-musl-aarch64.path", 10));
-        assert!(!is_loader_config("/etc/ld-musl-AArch64.path", 10));
-        assert!(!is_loader_config("/etc/ld.so.conf", TEXT_MAX + 1));
     }
 }

@@ -7,8 +7,8 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use crate::bytes::Piece;
-use crate::classify::{inspect, Classification, Facts, Inspection};
+use crate::classify::inspect;
+use crate::common::{Classification, Facts, Inspection, Piece};
 use crate::node::napi::*;
 
 // The hand-written Node-API declarations.

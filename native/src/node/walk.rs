@@ -14,11 +14,13 @@ use std::ptr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use super::zlib::Gunzip;
 use super::{args, check, classification_to_js, guarded, number, Env, JsFail, JsResult};
-use crate::layer::scan::{Extra, Record};
-use crate::layer::walk::{
-    walk_command, walk_file, walk_gzip_file, walk_outer, CommandPushScan, GzPushScan, PushScan, WalkFail,
-};
+use crate::layer::command::{walk_command, CommandPushScan};
+use crate::layer::fail::WalkFail;
+use crate::layer::file::{walk_file, walk_gzip_file, walk_outer};
+use crate::layer::push::{GzPushScan, PushScan};
+use crate::layer::record::{Extra, Record};
 use crate::node::napi::*;
 use crate::tar::header::EntryType;
 
@@ -142,7 +144,7 @@ fn throw_error(env: Env, code: &CStr, msg: &str) -> JsFail {
 /// A streaming scan: a plain layer, or a gzip layer inflated on the way in.
 enum Pushing {
     Plain(PushScan),
-    Gzip(GzPushScan),
+    Gzip(GzPushScan<Gunzip>),
     /// Compressed bytes through a decompressing command (zstd on stdin).
     Command(CommandPushScan),
 }
@@ -213,7 +215,7 @@ unsafe extern "C" fn start_cb(env: napi_env, info: napi_callback_info) -> napi_v
     guarded(env, |env| {
         let [kind, command] = args::<2>(env, info)?;
         let scan = match number(env, kind, BAD_HANDLE).unwrap_or(0) {
-            1 => Pushing::Gzip(GzPushScan::new().map_err(|e| throw_walk(env, e))?),
+            1 => Pushing::Gzip(GzPushScan::new(Gunzip::new().map_err(|e| throw_walk(env, WalkFail::Gzip(e)))?)),
             2 => {
                 let argv = string_list(env, command)?;
                 Pushing::Command(
@@ -351,7 +353,10 @@ fn run_walk(job: &Job) -> Result<Vec<Record>, (&'static CStr, String)> {
         let file = File::open(&job.path).map_err(io)?;
         match job.mode {
             1 => walk_outer(&file, job.start, job.length, &progress),
-            2 => walk_gzip_file(&file, job.start, job.length, &progress),
+            2 => match Gunzip::new() {
+                Ok(gz) => walk_gzip_file(&file, job.start, job.length, gz, &progress),
+                Err(e) => Err(WalkFail::Gzip(e)),
+            },
             _ => walk_file(&file, job.start, job.length, &progress),
         }
     };

@@ -10,6 +10,8 @@
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_void, CStr};
 use std::ptr;
 
+use crate::layer::gzip::{GzFail, Inflate};
+
 /// zlib.h `z_stream`.
 #[repr(C)]
 struct ZStream {
@@ -50,15 +52,6 @@ const GZIP_WINDOW_BITS: c_int = 15 + 16;
 /// inflateInit2_ checks the caller's idea of the version's first digit and of the struct's size.
 const ZLIB_VERSION: &CStr = c"1.2.11";
 
-/// Why inflating stopped: the sentences of src/layers/decompress.ts's gzip backend, or the
-/// consumer's own error.
-#[derive(Debug)]
-pub enum GzFail<E> {
-    /// "gzip data is truncated" / "data is not valid gzip (…)".
-    Gzip(String),
-    Out(E),
-}
-
 pub struct Gunzip {
     strm: Box<ZStream>,
     /// Inside a member (bytes seen since its start, its end not yet reached).
@@ -98,8 +91,15 @@ impl Gunzip {
         Ok(Gunzip { strm, in_member: false, failed: false })
     }
 
+    fn fail<E>(&mut self, msg: String) -> GzFail<E> {
+        self.failed = true;
+        GzFail::Gzip(format!("data is not valid gzip ({msg})"))
+    }
+}
+
+impl Inflate for Gunzip {
     /// Inflates all of `input`; each piece of output (in `buf`, reused) goes to `out`.
-    pub fn write<E>(
+    fn write<E>(
         &mut self,
         mut input: &[u8],
         buf: &mut [u8],
@@ -162,7 +162,7 @@ impl Gunzip {
     }
 
     /// The input ended: fine only between members.
-    pub fn end<E>(&self) -> Result<(), GzFail<E>> {
+    fn end<E>(&self) -> Result<(), GzFail<E>> {
         if self.failed {
             return Err(GzFail::Gzip("data is not valid gzip (after an earlier error)".into()));
         }
@@ -170,11 +170,6 @@ impl Gunzip {
             return Err(GzFail::Gzip("gzip data is truncated".into()));
         }
         Ok(())
-    }
-
-    fn fail<E>(&mut self, msg: String) -> GzFail<E> {
-        self.failed = true;
-        GzFail::Gzip(format!("data is not valid gzip ({msg})"))
     }
 }
 

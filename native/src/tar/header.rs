@@ -38,6 +38,16 @@ pub enum Num {
     TooBig,
 }
 
+/// Zero bytes after `size` bytes of data, up to the next block boundary.
+pub fn padding(size: u64) -> u64 {
+    let r = size % BLOCK as u64;
+    if r == 0 {
+        0
+    } else {
+        BLOCK as u64 - r
+    }
+}
+
 /// Zero block, or whether the stored checksum matches the unsigned or the signed byte sum with
 /// the checksum field counted as eight spaces (old Sun tars summed signed bytes).
 pub fn block_status(b: &[u8]) -> BlockStatus {

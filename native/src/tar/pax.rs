@@ -3,7 +3,7 @@
 //! src/layers/tar-pax.ts, so that the native walker and the TypeScript reader agree byte for byte.
 #![forbid(unsafe_code)]
 
-use crate::tar::header::MAX_NUMERIC;
+use super::header::MAX_NUMERIC;
 
 /// What a PAX 'x' header says about the entry that follows it. Empty values count as absent.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,26 +5,13 @@
 //! its headers and the heads of its files, not its size. docs/performance.md has the design.
 #![forbid(unsafe_code)]
 
-use crate::tar::header::{
-    block_status, c_string, entry_type, has_ustar_magic, header_format, header_name, is_header_only, parse_numeric,
-    BlockStatus, EntryType, Format, Num, BLOCK, EXT_ISEXTENDED, GNU_ISEXTENDED, GNU_REALSIZE,
+use super::entry::{resolve, Layout, Pending, TarEntry};
+use super::error::{WalkError, MAX_HEADER_RECORD};
+use super::header::{
+    block_status, c_string, has_ustar_magic, padding, parse_numeric, BlockStatus, Num, BLOCK, EXT_ISEXTENDED,
 };
-use crate::tar::pax::{decimal, parse_pax, sparse_version, Decimal, PaxOverrides, SparseVersion};
-
-/// PAX records and GNU long names are capped at this size, as Go's archive/tar does.
-pub const MAX_HEADER_RECORD: u64 = 1 << 20;
-
-/// One entry's header, after PAX / GNU long names / sparse names.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TarEntry {
-    /// Raw (not normalized).
-    pub name: String,
-    pub kind: EntryType,
-    pub linkname: String,
-    /// The file's size; for sparse files the logical size (the body is the stored data).
-    pub size: u64,
-    pub mode: u32,
-}
+use super::pax::parse_pax;
+use super::sparse::SparseMap;
 
 /// Receives the entries; the body of an entry goes to the sink only when `entry` said so.
 pub trait EntrySink {
@@ -40,10 +27,6 @@ pub trait EntrySink {
     /// it otherwise).
     fn needs_bytes(&self) -> bool;
 }
-
-/// What went wrong, as the sentence src/layers/tar-reader.ts would throw (without "where: ").
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WalkError(pub String);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -64,15 +47,6 @@ enum MetaKind {
     Ignored,
 }
 
-fn pad_of(size: u64) -> u64 {
-    let r = size % BLOCK as u64;
-    if r == 0 {
-        0
-    } else {
-        BLOCK as u64 - r
-    }
-}
-
 pub struct TarWalk<S: EntrySink> {
     pub sink: S,
     consumed: u64,
@@ -83,14 +57,12 @@ pub struct TarWalk<S: EntrySink> {
     remaining: u64,
     pad: u64,
     receiving: bool,
+    /// The body of the meta entry being read (None for one whose contents are ignored).
     meta: Option<Vec<u8>>,
     meta_kind: MetaKind,
     meta_at: u64,
-    map_lines: u64,
-    map_need: u64,
-    pax: Option<PaxOverrides>,
-    long_name: Option<String>,
-    long_link: Option<String>,
+    map: Option<SparseMap>,
+    pending: Pending,
     zeros: u32,
     failure: Option<WalkError>,
     ended: bool,
@@ -111,11 +83,8 @@ impl<S: EntrySink> TarWalk<S> {
             meta: None,
             meta_kind: MetaKind::Ignored,
             meta_at: 0,
-            map_lines: 0,
-            map_need: u64::MAX,
-            pax: None,
-            long_name: None,
-            long_link: None,
+            map: None,
+            pending: Pending::default(),
             zeros: 0,
             failure: None,
             ended: false,
@@ -165,7 +134,8 @@ impl<S: EntrySink> TarWalk<S> {
                         if self.state == State::Body {
                             self.body_done();
                         } else {
-                            self.meta_done_ignored();
+                            self.meta = None;
+                            self.after(self.pad);
                         }
                     }
                 }
@@ -207,21 +177,25 @@ impl<S: EntrySink> TarWalk<S> {
         if self.state == State::Done || self.state == State::Pad {
             return Ok(());
         }
-        if self.state == State::Header && self.pax.is_none() && self.long_name.is_none() && self.long_link.is_none() {
+        if self.state == State::Header && self.pending.is_empty() {
             if self.blk[..self.fill].iter().all(|&b| b == 0) {
                 return Ok(());
             }
             if self.blk_at == 0 && !(self.fill > 262 && has_ustar_magic(&self.blk)) {
-                return Err(self.failed("not a tar archive".into()));
+                return Err(self.failed(WalkError::not_tar()));
             }
         }
-        Err(self.failed("archive is truncated".into()))
+        Err(self.failed(WalkError::truncated()))
     }
 
-    fn failed(&mut self, what: String) -> WalkError {
-        let e = WalkError(what);
+    fn failed(&mut self, e: WalkError) -> WalkError {
         self.failure = Some(e.clone());
         e
+    }
+
+    /// Padding follows, or the next header.
+    fn after(&mut self, pad: u64) {
+        self.state = if pad > 0 { State::Pad } else { State::Header };
     }
 
     fn run(&mut self, c: &[u8]) -> Result<(), WalkError> {
@@ -296,7 +270,20 @@ impl<S: EntrySink> TarWalk<S> {
                 }
                 Ok(())
             }
-            _ => self.map_block(b, next),
+            _ => {
+                // Map blocks: the entry said its stored bytes hold at least this one.
+                self.remaining -= BLOCK as u64;
+                let done = match self.map.as_mut() {
+                    Some(map) => map.block(b, self.remaining)?,
+                    None => true,
+                };
+                if done {
+                    self.map = None;
+                    self.pad = padding(self.remaining);
+                    self.start_body(next);
+                }
+                Ok(())
+            }
         }
     }
 
@@ -311,20 +298,18 @@ impl<S: EntrySink> TarWalk<S> {
                 return Ok(());
             }
             BlockStatus::Bad => {
-                return Err(WalkError(if at == 0 && !has_ustar_magic(b) {
-                    "not a tar archive".into()
+                return Err(if at == 0 && !has_ustar_magic(b) {
+                    WalkError::not_tar()
                 } else {
-                    format!("corrupt tar header at offset {at}")
-                }));
+                    WalkError::corrupt_header(at)
+                });
             }
             BlockStatus::Good => self.zeros = 0,
         }
         let declared = match parse_numeric(b, 124, 12) {
             Num::Val(v) => v,
-            Num::Bad => return Err(WalkError(format!("corrupt tar header at offset {at}"))),
-            Num::TooBig => {
-                return Err(WalkError(format!("tar entry at offset {at} declares a size of 2^53 bytes or more")))
-            }
+            Num::Bad => return Err(WalkError::corrupt_header(at)),
+            Num::TooBig => return Err(WalkError::size_too_big(at)),
         };
         let flag = b[156];
         match flag {
@@ -334,18 +319,33 @@ impl<S: EntrySink> TarWalk<S> {
             b'K' => return self.start_meta(MetaKind::LongLink, declared, at),
             _ => {}
         }
-        self.entry(b, at, next, flag, declared)
+        let r = resolve(b, at, flag, declared, std::mem::take(&mut self.pending))?;
+        self.receiving = self.sink.entry(r.entry);
+        self.remaining = r.stored;
+        self.pad = padding(r.stored);
+        match r.layout {
+            Layout::SparseExtensions => self.state = State::SparseExt,
+            Layout::PaxMap => {
+                if r.stored < BLOCK as u64 {
+                    return Err(WalkError::corrupt_sparse_map(at));
+                }
+                self.map = Some(SparseMap::new(at));
+                self.state = State::SparseMap;
+            }
+            Layout::Body => self.start_body(next),
+        }
+        Ok(())
     }
 
     fn start_meta(&mut self, kind: MetaKind, size: u64, at: u64) -> Result<(), WalkError> {
         if size > MAX_HEADER_RECORD {
-            return Err(WalkError("tar entry header larger than 1 MiB".into()));
+            return Err(WalkError::header_too_large());
         }
         self.meta_kind = kind;
         self.meta_at = at;
         self.meta = if kind == MetaKind::Ignored { None } else { Some(Vec::with_capacity(size as usize)) };
         self.remaining = size;
-        self.pad = pad_of(size);
+        self.pad = padding(size);
         if size == 0 {
             self.meta_done()
         } else {
@@ -354,101 +354,25 @@ impl<S: EntrySink> TarWalk<S> {
         }
     }
 
-    fn meta_done_ignored(&mut self) {
-        self.meta = None;
-        self.state = if self.pad > 0 { State::Pad } else { State::Header };
-    }
-
     fn meta_done(&mut self) -> Result<(), WalkError> {
         let m = self.meta.take();
-        self.state = if self.pad > 0 { State::Pad } else { State::Header };
+        self.after(self.pad);
         let Some(m) = m else { return Ok(()) };
         match self.meta_kind {
             MetaKind::Pax => match parse_pax(&m) {
                 // A later 'x' replaces an earlier one; its size waits for the real entry.
-                Ok(r) => self.pax = Some(r),
-                Err(why) => return Err(WalkError(format!("corrupt PAX header at offset {} ({why})", self.meta_at))),
+                Ok(r) => self.pending.pax = Some(r),
+                Err(why) => return Err(WalkError::corrupt_pax(self.meta_at, why)),
             },
             MetaKind::LongName => {
                 let s = c_string(&m, 0, m.len());
-                self.long_name = (!s.is_empty()).then_some(s);
+                self.pending.long_name = (!s.is_empty()).then_some(s);
             }
             MetaKind::LongLink => {
                 let s = c_string(&m, 0, m.len());
-                self.long_link = (!s.is_empty()).then_some(s);
+                self.pending.long_link = (!s.is_empty()).then_some(s);
             }
             MetaKind::Ignored => {}
-        }
-        Ok(())
-    }
-
-    fn entry(&mut self, b: &[u8], at: u64, next: u64, flag: u8, declared: u64) -> Result<(), WalkError> {
-        let format = header_format(b);
-        let pax = self.pax.take();
-        let long_name = self.long_name.take();
-        let long_link = self.long_link.take();
-        // GNU long names win over PAX path (Go's order); GNU.sparse.name wins over both.
-        let mut name =
-            long_name.or_else(|| pax.as_ref().and_then(|p| p.path.clone())).unwrap_or_else(|| header_name(b, format));
-        let linkname = long_link.or_else(|| pax.as_ref().and_then(|p| p.linkpath.clone())).unwrap_or_else(|| {
-            if b[157] == 0 {
-                String::new()
-            } else {
-                c_string(b, 157, 100)
-            }
-        });
-        let kind = entry_type(flag, &name);
-        let size = pax.as_ref().and_then(|p| p.size).unwrap_or(declared);
-        let stored = if is_header_only(flag) || kind == EntryType::Directory { 0 } else { size };
-        let mode = match parse_numeric(b, 100, 8) {
-            Num::Val(m) if m > 0 => (m & 0o7777) as u32,
-            _ => 0,
-        };
-
-        let mut real_size = size;
-        let mut extended = false;
-        let mut pax_map = false;
-        if flag == b'S' {
-            if format != Format::Gnu {
-                return Err(WalkError(format!("corrupt tar header at offset {at}")));
-            }
-            real_size = match parse_numeric(b, GNU_REALSIZE, 12) {
-                Num::Val(v) => v,
-                Num::Bad => return Err(WalkError(format!("corrupt tar header at offset {at}"))),
-                Num::TooBig => {
-                    return Err(WalkError(format!("tar entry at offset {at} declares a size of 2^53 bytes or more")))
-                }
-            };
-            extended = b[GNU_ISEXTENDED] != 0;
-        } else if let (Some(p), EntryType::File) = (&pax, kind) {
-            let version = sparse_version(p);
-            if version != SparseVersion::NotSparse {
-                if let Some(n) = &p.sparse_name {
-                    name = n.clone();
-                }
-                if let Some(r) = p.sparse_real_size {
-                    real_size = r;
-                }
-                pax_map = version == SparseVersion::V1;
-            }
-        }
-
-        self.receiving = self.sink.entry(TarEntry { name, kind, linkname, size: real_size, mode });
-        self.remaining = stored;
-        self.pad = pad_of(stored);
-        if extended {
-            self.state = State::SparseExt;
-        } else if pax_map {
-            if stored < BLOCK as u64 {
-                return Err(WalkError(format!("corrupt sparse map in tar entry at offset {at}")));
-            }
-            self.meta_at = at;
-            self.meta = Some(Vec::new());
-            self.map_lines = 0;
-            self.map_need = u64::MAX;
-            self.state = State::SparseMap;
-        } else {
-            self.start_body(next);
         }
         Ok(())
     }
@@ -467,54 +391,9 @@ impl<S: EntrySink> TarWalk<S> {
     fn body_done(&mut self) {
         let receiving = self.receiving;
         self.receiving = false;
-        self.state = if self.pad > 0 { State::Pad } else { State::Header };
+        self.after(self.pad);
         if receiving {
             self.sink.end();
         }
-    }
-
-    /// PAX 1.0 sparse files start their body with a map in whole blocks: decimal lines giving the
-    /// number of segments, then an offset and a length per segment. The stored data follows it.
-    fn map_block(&mut self, b: &[u8], next: u64) -> Result<(), WalkError> {
-        let m = self.meta.get_or_insert_with(Vec::new);
-        if m.len() as u64 + BLOCK as u64 > MAX_HEADER_RECORD {
-            return Err(WalkError("tar entry header larger than 1 MiB".into()));
-        }
-        let from = m.len();
-        m.extend_from_slice(&b[..BLOCK]);
-        self.remaining -= BLOCK as u64;
-        let map_error = || WalkError(format!("corrupt sparse map in tar entry at offset {}", self.meta_at));
-        for i in from..m.len() {
-            if m[i] != 0x0a {
-                continue;
-            }
-            self.map_lines += 1;
-            if self.map_lines == 1 {
-                match decimal(&m[..i]) {
-                    Decimal::Val(count) if count <= MAX_HEADER_RECORD => self.map_need = 1 + 2 * count,
-                    _ => return Err(map_error()),
-                }
-            }
-        }
-        if self.map_lines < self.map_need {
-            if self.remaining < BLOCK as u64 {
-                return Err(map_error());
-            }
-            return Ok(());
-        }
-        // Every field must be a decimal number; the values themselves are not needed.
-        let mut s = 0;
-        for _ in 0..self.map_need {
-            let e = s + m[s..].iter().position(|&c| c == 0x0a).unwrap_or(m.len() - s);
-            // As the TypeScript reader: digits are all that is checked, however large.
-            if decimal(&m[s..e]) == Decimal::NotDigits {
-                return Err(map_error());
-            }
-            s = e + 1;
-        }
-        self.meta = None;
-        self.pad = pad_of(self.remaining);
-        self.start_body(next);
-        Ok(())
     }
 }

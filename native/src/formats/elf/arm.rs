@@ -7,22 +7,7 @@
 //! ABI as the head-only approximation (hard → v7, soft → v5 as Debian builds them).
 #![forbid(unsafe_code)]
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FloatAbi {
-    Hard,
-    Soft,
-    Unknown,
-}
-
-impl FloatAbi {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FloatAbi::Hard => "hard",
-            FloatAbi::Soft => "soft",
-            FloatAbi::Unknown => "unknown",
-        }
-    }
-}
+use crate::common::FloatAbi;
 
 const EF_ARM_EABIMASK_SHIFT: u32 = 24;
 const EF_ARM_ABI_FLOAT_SOFT: u32 = 0x200;

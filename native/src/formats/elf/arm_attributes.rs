@@ -4,10 +4,10 @@
 //! so in a stream both arrive last, from the kept tail window (docs/native.md).
 #![forbid(unsafe_code)]
 
+use super::header::Header;
 use crate::bytes::Reader;
-use crate::classify::Want;
-use crate::formats::elf::arm::FloatAbi;
-use crate::formats::elf::{Header, WANT_MAX};
+use crate::common::FloatAbi;
+use crate::common::Want;
 
 const SHT_ARM_ATTRIBUTES: u32 = 0x7000_0003;
 const SHENTSIZE_32: u16 = 40;
@@ -32,7 +32,7 @@ pub fn read(r: &Reader<'_>, h: &Header, wants: &mut Vec<Want>) -> ArmAttributes 
         return none;
     }
     let table = u64::from(h.shnum) * u64::from(SHENTSIZE_32);
-    if table > WANT_MAX {
+    if table > Want::MAX {
         return none;
     }
     let shdrs = match r.optional(h.shoff, table, "section header table lies past the end of the file") {
@@ -52,7 +52,7 @@ pub fn read(r: &Reader<'_>, h: &Header, wants: &mut Vec<Want>) -> ArmAttributes 
         }
         let (Ok(off), Ok(size)) = (s.u32(at + 16, W), s.u32(at + 20, W)) else { return none };
         let (off, size) = (u64::from(off), u64::from(size));
-        if size > WANT_MAX {
+        if size > Want::MAX {
             return none;
         }
         return match r.optional(off, size, ".ARM.attributes lies past the end of the file") {

@@ -10,8 +10,8 @@
 //! the bytes: it only reads, at their offsets, the parts of wanted ranges the pass would hold.
 #![forbid(unsafe_code)]
 
-use crate::bytes::Piece;
-use crate::classify::{inspect, Classification, Inspection, Want};
+use super::inspect;
+use crate::common::{Classification, Inspection, Piece, Want};
 
 /// Kept from the start of every ELF file that wants more than its head.
 pub const PREFIX_MAX: u64 = 256 * 1024;

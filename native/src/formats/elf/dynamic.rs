@@ -6,8 +6,7 @@
 #![forbid(unsafe_code)]
 
 use crate::bytes::Reader;
-use crate::classify::Want;
-use crate::formats::elf::WANT_MAX;
+use crate::common::Want;
 
 const DT_NULL: u64 = 0;
 const DT_NEEDED: u64 = 1;
@@ -45,7 +44,7 @@ pub fn read(r: &Reader<'_>, wide: bool, dynamic: Option<(u64, u64)>, loads: &[Lo
     let Some((off, size)) = dynamic else {
         return Dynamic { needed: Some(Vec::new()), ..Dynamic::default() };
     };
-    if size > WANT_MAX {
+    if size > Want::MAX {
         return Dynamic::default();
     }
     let bytes = match r.optional(off, size, "dynamic section lies past the end of the file") {
@@ -163,7 +162,7 @@ impl Strings<'_, '_> {
 fn ask_for(t: &Table, missing: &[u64], wants: &mut Vec<Want>) {
     let (Some(&lo), Some(&hi)) = (missing.iter().min(), missing.iter().max()) else { return };
     let end = t.size.min(hi + STRING_MAX);
-    if end - lo <= WANT_MAX {
+    if end - lo <= Want::MAX {
         wants.push(Want { offset: t.offset + lo, length: end - lo });
         return;
     }
@@ -178,7 +177,7 @@ fn ask_for(t: &Table, missing: &[u64], wants: &mut Vec<Want>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bytes::{Endian, Piece};
+    use crate::common::{Endian, Piece};
 
     /// A 64-bit little-endian dynamic section and its string table at `str_at` (address = offset).
     fn image(entries: &[(u64, u64)], strings: &[u8], str_at: usize) -> Vec<u8> {
@@ -260,6 +259,6 @@ mod tests {
         let r = Reader::new(&b, b.len() as u64, Endian::Little);
         assert_eq!(read(&r, true, Some((0, 112)), &loads, &mut Vec::new()).needed, None);
         // A dynamic section larger than any real one.
-        assert_eq!(read(&r, true, Some((0, WANT_MAX + 1)), &loads, &mut Vec::new()), Dynamic::default());
+        assert_eq!(read(&r, true, Some((0, Want::MAX + 1)), &loads, &mut Vec::new()), Dynamic::default());
     }
 }

@@ -5,8 +5,9 @@
 
 use std::borrow::Cow;
 
-use crate::bytes::Endian;
-use crate::formats::elf::arm::{self, FloatAbi};
+use super::arm;
+use crate::common::Endian;
+use crate::common::FloatAbi;
 
 pub const EM_386: u16 = 3;
 pub const EM_MIPS: u16 = 8;

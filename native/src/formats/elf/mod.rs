@@ -11,73 +11,50 @@ pub mod arm;
 pub mod arm_attributes;
 pub mod complete;
 pub mod dynamic;
+pub mod header;
 pub mod machine;
 pub mod notes;
+pub mod segments;
 
-use crate::bytes::{Endian, Reader};
-use crate::classify::{Facts, Format, Kind, Want};
-use crate::error::{Fail, ParseError};
-use dynamic::Load;
+use crate::bytes::Reader;
+use crate::common::{Classification, ElfExtra, Endian, Facts, Format, Inspection, Kind, Piece, Want};
+use crate::error::Fail;
+use header::{check_section_table, header};
 use machine::{ArmEvidence, EM_ARM, EM_X86_64};
-use notes::Note;
+use segments::{interpreter, segments, Segments};
 
 const ET_REL: u16 = 1;
 const ET_EXEC: u16 = 2;
 const ET_DYN: u16 = 3;
 const ET_CORE: u16 = 4;
 
-const PT_LOAD: u32 = 1;
-const PT_DYNAMIC: u32 = 2;
-const PT_INTERP: u32 = 3;
-const PT_NOTE: u32 = 4;
-const PT_GNU_PROPERTY: u32 = 0x6474_e553;
-
-/// e_phnum's escape value: the real count is in section header 0's sh_info.
-const PN_XNUM: u16 = 0xffff;
-
-/// The kernel refuses an interpreter path outside 2..=PATH_MAX bytes (fs/binfmt_elf.c).
-const INTERP_MIN: u64 = 2;
-const INTERP_MAX: u64 = 4096;
-
-/// The kernel refuses a program header table over 64 KiB (load_elf_phdrs), so no request for
-/// more bytes ever covers more than that past e_phoff.
-const PHDR_TABLE_MAX: u64 = 65536;
-
-/// Most one wanted range may cover (a dynamic section, a note segment, a section header table,
-/// `.ARM.attributes`): real ones are a few KiB; a larger one leaves its fact unknown.
-pub const WANT_MAX: u64 = 65536;
-
-/// At most this many notes segments are read (real files have 2–4).
-const NOTES_MAX: usize = 16;
-
-fn bad(what: &'static str, offset: u64) -> Fail {
-    Fail::Bad(ParseError::new(what, offset))
+/// An ELF file's answer from its head and pieces: its classification, and the ranges that would
+/// complete its facts — merged, sorted, each inside the file, and none unless it is a binary.
+pub fn inspect(head: &[u8], more: &[Piece<'_>], file_size: u64) -> Inspection {
+    let mut wants = Vec::new();
+    let r = Reader::with_pieces(head, more, file_size, Endian::Little);
+    let classification = Classification::settle(Format::Elf, parse(&r, &mut wants));
+    if !matches!(classification, Classification::Binary(_)) {
+        wants.clear();
+    }
+    Inspection { classification, wants: merge(wants) }
 }
 
-/// The fields of the file header this parser uses.
-pub struct Header {
-    pub wide: bool,
-    pub e_type: u16,
-    pub e_machine: u16,
-    pub e_flags: u32,
-    pub phoff: u64,
-    pub phentsize: u16,
-    pub phnum: u16,
-    pub shoff: u64,
-    pub shentsize: u16,
-    pub shnum: u16,
-}
-
-/// What the program headers say, before any segment's contents are read.
-#[derive(Default)]
-struct Segments {
-    /// (offset of the program header, p_offset, p_filesz) of the first PT_INTERP.
-    interp: Option<(u64, u64, u64)>,
-    dynamic: Option<(u64, u64)>,
-    notes: Vec<Note>,
-    loads: Vec<Load>,
-    /// Smallest p_align of the PT_LOAD segments.
-    load_align: Option<u64>,
+/// Sorted, with overlapping or touching ranges joined.
+fn merge(mut wants: Vec<Want>) -> Vec<Want> {
+    wants.sort_by_key(|w| (w.offset, w.length));
+    let mut out: Vec<Want> = Vec::with_capacity(wants.len());
+    for w in wants {
+        if let Some(last) = out.last_mut() {
+            let last_end = last.offset + last.length;
+            if w.offset <= last_end {
+                last.length = last.length.max(w.offset + w.length - last.offset);
+                continue;
+            }
+        }
+        out.push(w);
+    }
+    out
 }
 
 /// Parses what `r` holds; ranges that would complete the facts are appended to `wants`.
@@ -86,12 +63,12 @@ pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
     let wide = match ident[4] {
         1 => false,
         2 => true,
-        _ => return Err(bad("invalid ELF class (EI_CLASS)", 4)),
+        _ => return Err(Fail::bad("invalid ELF class (EI_CLASS)", 4)),
     };
     let endian = match ident[5] {
         1 => Endian::Little,
         2 => Endian::Big,
-        _ => return Err(bad("invalid ELF byte order (EI_DATA)", 5)),
+        _ => return Err(Fail::bad("invalid ELF byte order (EI_DATA)", 5)),
     };
     let osabi = ident[7];
     let r = r.with_endian(endian);
@@ -147,7 +124,7 @@ pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
         interpreter,
         platform,
         slices: Vec::new(),
-        elf: Some(crate::classify::ElfExtra {
+        elf: Some(ElfExtra {
             needed: dynamic.needed,
             soname: dynamic.soname,
             rpath: dynamic.rpath,
@@ -157,136 +134,6 @@ pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
             arm_arch,
         }),
     })
-}
-
-fn header(r: &Reader<'_>, wide: bool) -> Result<Header, Fail> {
-    const W: &str = "ELF header is truncated";
-    r.bytes(0, if wide { 64 } else { 52 }, W)?;
-    let e_type = r.u16(16, W)?;
-    let e_machine = r.u16(18, W)?;
-    Ok(if wide {
-        Header {
-            wide,
-            e_type,
-            e_machine,
-            phoff: r.u64(32, W)?,
-            shoff: r.u64(40, W)?,
-            e_flags: r.u32(48, W)?,
-            phentsize: r.u16(54, W)?,
-            phnum: r.u16(56, W)?,
-            shentsize: r.u16(58, W)?,
-            shnum: r.u16(60, W)?,
-        }
-    } else {
-        Header {
-            wide,
-            e_type,
-            e_machine,
-            phoff: u64::from(r.u32(28, W)?),
-            shoff: u64::from(r.u32(32, W)?),
-            e_flags: r.u32(36, W)?,
-            phentsize: r.u16(42, W)?,
-            phnum: r.u16(44, W)?,
-            shentsize: r.u16(46, W)?,
-            shnum: r.u16(48, W)?,
-        }
-    })
-}
-
-/// The section header table usually sits at the very end of the file, so a file cut short
-/// (a partial download, a truncated layer) shows here first. No bytes are read.
-fn check_section_table(r: &Reader<'_>, h: &Header) -> Result<(), Fail> {
-    if h.shoff == 0 {
-        return Ok(());
-    }
-    // shnum 0 with a table present means the real count is in entry 0: at least that one exists.
-    let count = u64::from(h.shnum.max(1));
-    let size = count * u64::from(h.shentsize);
-    r.check_in_file(h.shoff, size, "section header table lies past the end of the file")?;
-    Ok(())
-}
-
-/// Scans the program headers: every PT_LOAD must lie inside the file; the first PT_INTERP (the
-/// one the kernel uses), PT_DYNAMIC and the note segments are noted for later reads.
-fn segments(r: &Reader<'_>, h: &Header) -> Result<Segments, Fail> {
-    let mut seg = Segments::default();
-    let phnum = program_header_count(r, h)?;
-    if phnum == 0 {
-        return Ok(seg);
-    }
-    // Both the kernel and ld.so insist on the exact entry size.
-    let (entsize, entsize_at) = if h.wide { (56, 54) } else { (32, 42) };
-    if u64::from(h.phentsize) != entsize {
-        return Err(bad("program header entry size is wrong for the ELF class", entsize_at));
-    }
-    // phnum <= u32::MAX: the product fits in u64.
-    let table = phnum * entsize;
-    if table > PHDR_TABLE_MAX {
-        return Err(bad("program header table is larger than 64 KiB", h.phoff));
-    }
-    r.bytes(h.phoff, table, "program header table lies past the end of the file")?;
-
-    const W: &str = "program header is truncated";
-    for i in 0..phnum {
-        let at = h.phoff + i * entsize;
-        let p_type = r.u32(at, W)?;
-        let (p_offset, p_vaddr, p_filesz, p_align) = if h.wide {
-            (r.u64(at + 8, W)?, r.u64(at + 16, W)?, r.u64(at + 32, W)?, r.u64(at + 48, W)?)
-        } else {
-            let w = |o| r.u32(at + o, W).map(u64::from);
-            (w(4)?, w(8)?, w(16)?, w(28)?)
-        };
-        match p_type {
-            PT_LOAD => {
-                r.check_in_file(p_offset, p_filesz, "loadable segment lies past the end of the file")?;
-                seg.loads.push(Load { vaddr: p_vaddr, offset: p_offset, filesz: p_filesz });
-                seg.load_align = Some(seg.load_align.map_or(p_align, |a| a.min(p_align)));
-            }
-            PT_INTERP if seg.interp.is_none() => seg.interp = Some((at, p_offset, p_filesz)),
-            PT_DYNAMIC if seg.dynamic.is_none() => seg.dynamic = Some((p_offset, p_filesz)),
-            PT_NOTE | PT_GNU_PROPERTY if seg.notes.len() < NOTES_MAX => {
-                seg.notes.push(Note { offset: p_offset, size: p_filesz, align: p_align })
-            }
-            _ => {}
-        }
-    }
-    Ok(seg)
-}
-
-/// The PT_INTERP path, checked as the kernel checks it; None (and a want) while its bytes are not
-/// at hand. glibc's libc.so.6 keeps it in .rodata, 1.4–1.7 MB into the file.
-fn interpreter(
-    r: &Reader<'_>,
-    (at, off, size): (u64, u64, u64),
-    wants: &mut Vec<Want>,
-) -> Result<Option<String>, Fail> {
-    if !(INTERP_MIN..=INTERP_MAX).contains(&size) {
-        return Err(bad("interpreter path (PT_INTERP) is not between 2 and 4096 bytes long", at));
-    }
-    let Some(bytes) = r.optional(off, size, "interpreter path (PT_INTERP) lies past the end of the file")? else {
-        wants.push(Want { offset: off, length: size });
-        return Ok(None);
-    };
-    let Some((&0, path)) = bytes.split_last() else {
-        return Err(bad("interpreter path (PT_INTERP) is not NUL-terminated", off));
-    };
-    let path = path.split(|&b| b == 0).next().unwrap_or(path);
-    if path.is_empty() {
-        return Err(bad("interpreter path (PT_INTERP) is empty", off));
-    }
-    Ok(Some(String::from_utf8_lossy(path).into_owned()))
-}
-
-fn program_header_count(r: &Reader<'_>, h: &Header) -> Result<u64, Fail> {
-    if h.phnum != PN_XNUM {
-        return Ok(u64::from(h.phnum));
-    }
-    let (shentsize, sh_info_at) = if h.wide { (64, 44) } else { (40, 28) };
-    if h.shoff == 0 || u64::from(h.shentsize) != shentsize {
-        return Err(bad("extended program header count (PN_XNUM) without section header 0", 0));
-    }
-    let real = r.u32(h.shoff + sh_info_at, "section header 0 lies past the end of the file")?;
-    Ok(u64::from(real))
 }
 
 /// EI_OSABI → the OS part of the platform. 0 (System V) is what Linux toolchains write; values
@@ -315,8 +162,9 @@ fn os_name(osabi: u8) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::header::PN_XNUM;
     use super::*;
-    use crate::formats::elf::arm::FloatAbi;
+    use crate::common::FloatAbi;
     use crate::testutil::ElfBuilder;
 
     /// The head-only parse, as classify() does it.
@@ -329,6 +177,16 @@ mod tests {
             Ok(f) => f,
             Err(e) => panic!("{e:?}"),
         }
+    }
+
+    #[test]
+    fn wants_are_merged_and_sorted() {
+        let w = |offset, length| Want { offset, length };
+        assert_eq!(
+            merge(vec![w(100, 10), w(0, 5), w(105, 10), w(5, 1), w(300, 1)]),
+            vec![w(0, 6), w(100, 15), w(300, 1)]
+        );
+        assert_eq!(merge(vec![w(10, 100), w(20, 5)]), vec![w(10, 100)]);
     }
 
     #[test]
@@ -400,7 +258,7 @@ mod tests {
         // What the program headers tell is known at once; the path is wanted.
         assert_eq!((head.kind, head.interpreter.as_deref()), (Kind::Executable, None));
         assert_eq!(wants, vec![Want { offset: 120, length: 11 }]);
-        let piece = [crate::bytes::Piece { offset: 120, bytes: &b[120..131] }];
+        let piece = [Piece { offset: 120, bytes: &b[120..131] }];
         let mut wants = Vec::new();
         let done = parse(&Reader::with_pieces(&b[..64], &piece, b.len() as u64, Endian::Little), &mut wants);
         assert_eq!(done, Err(Fail::NeedMore(120)), "the table itself must be in the head");
@@ -421,10 +279,10 @@ mod tests {
     fn malformed_identification() {
         let mut b = ElfBuilder::new(64, Endian::Little, 62).et(2).build();
         b[4] = 3;
-        assert_eq!(parse_head(&b, b.len() as u64), Err(bad("invalid ELF class (EI_CLASS)", 4)));
+        assert_eq!(parse_head(&b, b.len() as u64), Err(Fail::bad("invalid ELF class (EI_CLASS)", 4)));
         b[4] = 2;
         b[5] = 0;
-        assert_eq!(parse_head(&b, b.len() as u64), Err(bad("invalid ELF byte order (EI_DATA)", 5)));
+        assert_eq!(parse_head(&b, b.len() as u64), Err(Fail::bad("invalid ELF byte order (EI_DATA)", 5)));
     }
 
     #[test]

@@ -5,8 +5,7 @@
 #![forbid(unsafe_code)]
 
 use crate::bytes::Reader;
-use crate::classify::Want;
-use crate::formats::elf::WANT_MAX;
+use crate::common::Want;
 
 const NT_GNU_PROPERTY_TYPE_0: u32 = 5;
 const GNU_PROPERTY_X86_ISA_1_NEEDED: u32 = 0xc000_8002;
@@ -25,7 +24,7 @@ pub fn x86_isa_level(r: &Reader<'_>, wide: bool, notes: &[Note], wants: &mut Vec
     let mut level = None;
     let mut pending = false;
     for n in notes {
-        if n.size > WANT_MAX {
+        if n.size > Want::MAX {
             continue;
         }
         match r.optional(n.offset, n.size, "note segment lies past the end of the file") {
@@ -107,7 +106,7 @@ fn properties(d: &Reader<'_>, start: u64, len: u64, wide: bool) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bytes::Endian;
+    use crate::common::Endian;
 
     /// One 64-bit GNU property note with ISA_1_NEEDED = `bits`.
     fn note(bits: u32) -> Vec<u8> {
