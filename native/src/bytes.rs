@@ -1,7 +1,6 @@
 //! The bounds-checked, endian-aware reader every parser goes through. It knows both the head it
 //! was given and the size of the whole file, so a read past the head says exactly how many bytes
 //! are needed, and a read past the end of the file says the header lies.
-#![forbid(unsafe_code)]
 
 use crate::common::{Endian, Piece};
 use crate::error::{Fail, ParseError};

@@ -2,7 +2,6 @@
 //! answer of common.rs. `classify` sees the head only; `inspect` also sees pieces from further in
 //! and says which ranges would complete the facts — only ELF files ever want any (docs/native.md
 //! has the protocol).
-#![forbid(unsafe_code)]
 
 use crate::common::{Classification, Format, Inspection, Piece};
 use crate::formats::sniff::{could_start_a_magic, sniff, Magic, SNIFF_MIN};

@@ -3,7 +3,6 @@
 //! nothing of the crate but error.rs, so that parsers, the layer walker and the Node-API glue can
 //! all use them without depending on one another. node/ turns them into the JS objects of
 //! src/model.ts (`Classification`, `BinaryFacts`).
-#![forbid(unsafe_code)]
 
 use std::borrow::Cow;
 use std::fmt;

@@ -1,7 +1,6 @@
 //! The one error type of the parsers. A malformed header is described by a static sentence and
 //! the file offset it concerns, made at the call site: cheap to build, precise to read, and never
 //! a panic. `Fail` adds the one non-error reason a parse can stop: the answer lies past the head.
-#![forbid(unsafe_code)]
 
 use std::fmt;
 

@@ -1,5 +1,4 @@
 //! Hand-built headers for the unit tests: small enough to read, exact enough to hit each check.
-#![forbid(unsafe_code)]
 
 use crate::common::Endian;
 

@@ -1,7 +1,6 @@
 //! Mach-O headers → facts, for thin files and for every slice of a fat (universal) file. macOS
 //! binaries in a Linux image are foreign whatever their CPU, so this reads only what names them:
 //! the header's cputype and filetype, or the fat architecture table.
-#![forbid(unsafe_code)]
 
 use std::borrow::Cow;
 

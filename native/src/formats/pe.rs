@@ -1,7 +1,6 @@
 //! PE (Windows) headers → facts. `MZ` alone proves nothing — DOS programs and plenty of text
 //! start with it — so a file is PE only when e_lfanew points at a `PE\0\0` signature; anything
 //! else is "not a binary", not "unreadable".
-#![forbid(unsafe_code)]
 
 use std::borrow::Cow;
 

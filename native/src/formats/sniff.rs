@@ -6,7 +6,6 @@
 //! `MAGICS` is the one table of what makes a file a binary candidate: `sniff` decides by it, the
 //! layer walker asks `is_candidate` before it classifies a file, and the addon hands the table to
 //! src/native.ts (`isCandidate`), so no other place lists a magic number.
-#![forbid(unsafe_code)]
 
 use crate::common::Endian;
 

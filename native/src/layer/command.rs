@@ -2,7 +2,6 @@
 //! calling thread (`walk_command`, the command reading a file) or on a thread of its own while
 //! the caller pushes the compressed bytes into the command (`CommandPushScan`). Either way the
 //! decompressed bytes never cross into JavaScript.
-#![forbid(unsafe_code)]
 
 use std::fs::File;
 use std::io::{self, Read, Seek, Write};

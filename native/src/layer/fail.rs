@@ -1,6 +1,5 @@
 //! Why a walk stopped, whichever way its bytes came: the tar is malformed, a read failed, the
 //! decompressing command failed, or the gzip data is bad. node/ turns each into a JS Error code.
-#![forbid(unsafe_code)]
 
 use std::io;
 

@@ -4,7 +4,6 @@
 //! outer archive's entries with their body offsets. They run on the thread pool and report
 //! progress through a `&dyn Fn(u64)` — bytes of the stored (possibly compressed) range got
 //! through — so that node/ can keep a counter the main thread polls.
-#![forbid(unsafe_code)]
 
 use std::fs::File;
 

@@ -1,7 +1,6 @@
 //! What the gzip drivers need of an inflater. The addon's is Node's own zlib (node/zlib.rs, an
 //! FFI), handed in by node/, so that this subtree holds no foreign code and depends on nothing
 //! in node/.
-#![forbid(unsafe_code)]
 
 /// Why inflating stopped: the gzip data is bad (the sentences src/layers/decompress.ts's gzip
 /// backend says too), or the consumer of the output failed.

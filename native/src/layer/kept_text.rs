@@ -3,7 +3,6 @@
 //! /etc/ld-musl-*.path), which the missing-library rule reads, and the bytes of a `#!` line from
 //! any other file that is not a binary candidate. The policy lives here alone
 //! (src/layers/layer-entries.ts still repeats the path rule for its own collector).
-#![forbid(unsafe_code)]
 
 /// Loader configuration kept as text: files this small…
 pub const TEXT_MAX: u64 = 16 * 1024;

@@ -1,6 +1,5 @@
 //! An outer archive (a docker-save or oci-archive tarball) walked for its entries only: each
 //! regular file's body offset, so that its layers and documents can be read at their offsets.
-#![forbid(unsafe_code)]
 
 use super::record::{Extra, Record};
 use crate::tar::entry::TarEntry;

@@ -1,6 +1,5 @@
 //! Entry names as the TypeScript side keys its file table: lexically normalized absolute paths,
 //! the same rule as src/layers/layer-entries.ts normalizePath.
-#![forbid(unsafe_code)]
 
 /// Lexically normalized absolute path, as layer-entries.ts normalizePath: "./usr//lib/" → "/usr/lib".
 pub fn normalize_path(name: &str) -> String {

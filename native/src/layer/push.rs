@@ -1,7 +1,6 @@
 //! A layer whose bytes are pushed in chunks (stdin, a registry's response): `PushScan` walks a
 //! plain tar as it comes, `GzPushScan` inflates a gzip layer on the way in. Either holds the walk
 //! between pushes, so the caller decides the chunk sizes and the records never depend on them.
-#![forbid(unsafe_code)]
 
 use super::fail::WalkFail;
 use super::gzip::Inflate;

@@ -1,7 +1,6 @@
 //! Reading a layer's stored bytes: positional reads of a file range (the file's own offset is
 //! left alone, so one descriptor can serve concurrent walks) and the chunk size for streams the
 //! drivers pull themselves.
-#![forbid(unsafe_code)]
 
 use std::fs::File;
 use std::io;

@@ -1,7 +1,6 @@
 //! What the layer walker hands back per tar entry: its header, and for a regular file the one
 //! thing the TypeScript side needs to finish it. node/ turns a list of these into the flat
 //! `LayerRecords` of src/native.ts.
-#![forbid(unsafe_code)]
 
 use crate::common::Inspection;
 use crate::tar::entry::TarEntry;

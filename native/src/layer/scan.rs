@@ -6,7 +6,6 @@
 //! configuration files) follow layer-entries.ts exactly, so that the TypeScript side only turns
 //! records into LayerEntry objects. Bodies are never kept: the head of the current file, and for
 //! an ELF file the capped ranges formats/elf/complete.rs keeps.
-#![forbid(unsafe_code)]
 
 use super::kept_text::KeptText;
 use super::path::{base_name, normalize_path};

@@ -98,7 +98,7 @@ extern "C" {
     pub fn napi_is_exception_pending(env: napi_env, result: *mut bool) -> napi_status;
 }
 
-// For the layer walker (glue/walk.rs): buffers and typed arrays out, an external handle for a
+// For the layer walker: buffers and typed arrays out, an external handle for a
 // streaming scan, and async work + promises for a walk that runs on libuv's thread pool.
 pub type napi_deferred = *mut c_void;
 pub type napi_async_work = *mut c_void;

@@ -5,7 +5,6 @@
 //!
 //! Members: a gzip stream may hold several members (zlib checks each one's CRC-32 and length);
 //! after a member ends, zero bytes are padding and any other byte must start the next member.
-#![deny(unsafe_op_in_unsafe_fn)]
 
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_void, CStr};
 use std::ptr;

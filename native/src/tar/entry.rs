@@ -2,7 +2,6 @@
 //! record or the header itself (Go's order of precedence), the size from PAX or the header, and
 //! for sparse files their real size and how their stored bytes are laid out — so that the walker
 //! only has to count bytes.
-#![forbid(unsafe_code)]
 
 use super::error::WalkError;
 use super::header::{

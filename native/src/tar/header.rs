@@ -2,7 +2,6 @@
 //! (where Go's archive/tar and GNU tar agree): checksum, numeric fields, strings, format. The
 //! native layer walker must read every archive exactly as the TypeScript reader does, so this is
 //! a line-for-line port; test/fast-path checks the two against each other.
-#![forbid(unsafe_code)]
 
 pub const BLOCK: usize = 512;
 

@@ -2,7 +2,6 @@
 //! then an offset and a length per segment, padded to whole blocks; the stored data follows it.
 //! The walker needs only to know where the map ends and that it is well formed — where the
 //! segments go does not matter to a reader that never rebuilds the file.
-#![forbid(unsafe_code)]
 
 use super::error::{WalkError, MAX_HEADER_RECORD};
 use super::header::BLOCK;

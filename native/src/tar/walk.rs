@@ -3,7 +3,6 @@
 //! error sentences and offsets). Fed every byte it is the streaming reader; asked what it may skip
 //! (`skippable`) it lets a seekable source jump over bodies nobody reads, so a layer on disk costs
 //! its headers and the heads of its files, not its size. docs/performance.md has the design.
-#![forbid(unsafe_code)]
 
 use super::entry::{resolve, Layout, Pending, TarEntry};
 use super::error::{WalkError, MAX_HEADER_RECORD};

@@ -5,7 +5,6 @@
 //! unknown. "unknown" is never a finding: Go's static ARM binaries carry e_flags 0x5000002.
 //! The platform variant (v5/v6/v7) has the same seam: Tag_CPU_arch when known, else the float
 //! ABI as the head-only approximation (hard → v7, soft → v5 as Debian builds them).
-#![forbid(unsafe_code)]
 
 use crate::common::FloatAbi;
 

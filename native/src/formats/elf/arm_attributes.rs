@@ -2,7 +2,6 @@
 //! (the float ABI when e_flags do not say). The section is found through the section header
 //! table, which linkers put at the very end of the file with `.ARM.attributes` just before it —
 //! so in a stream both arrive last, from the kept tail window (docs/native.md).
-#![forbid(unsafe_code)]
 
 use super::header::Header;
 use crate::bytes::Reader;

@@ -8,7 +8,6 @@
 //!
 //! `Streaming` keeps the bytes as they pass. `complete_at_offsets` plays the same pass without
 //! the bytes: it only reads, at their offsets, the parts of wanted ranges the pass would hold.
-#![forbid(unsafe_code)]
 
 use super::inspect;
 use crate::common::{Classification, Inspection, Piece, Want};

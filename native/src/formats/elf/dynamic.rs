@@ -3,7 +3,6 @@
 //! into (.dynstr) early, so both are read from pieces when they are at hand and asked for as
 //! ranges when they are not; a list is given only whole — one name not at hand makes the list
 //! unknown, never shorter (a shorter list would hide a missing library).
-#![forbid(unsafe_code)]
 
 use crate::bytes::Reader;
 use crate::common::Want;

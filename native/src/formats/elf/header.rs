@@ -1,7 +1,6 @@
 //! The ELF file header: the fields the parser uses, read for either class and byte order, and
 //! the two checks that need no bytes past it — the section header table lies inside the file,
 //! and the program header count behind PN_XNUM.
-#![forbid(unsafe_code)]
 
 use crate::bytes::Reader;
 use crate::error::Fail;

@@ -1,7 +1,6 @@
 //! The one table of ELF machines: e_machine value → short name, human CPU name, and the Linux
 //! platform arch (spec §3) for each class/byte-order layout. Classification and the messages
 //! built from it both read this table, so a CPU is named the same way everywhere.
-#![forbid(unsafe_code)]
 
 use std::borrow::Cow;
 

@@ -5,7 +5,6 @@
 //! each one not at hand becomes a wanted range and the fact stays unknown until it comes (see
 //! docs/native.md). Every offset and count is checked against the file size: a range past the end
 //! of the file is a lie, never a request.
-#![forbid(unsafe_code)]
 
 pub mod arm;
 pub mod arm_attributes;

@@ -2,7 +2,6 @@
 //! GNU_PROPERTY_X86_ISA_1_NEEDED counts; a binary without it has no level). The note segments sit
 //! right after the program headers in every linker's output, so they are almost always in the
 //! head; when not, they are wanted like any other range.
-#![forbid(unsafe_code)]
 
 use crate::bytes::Reader;
 use crate::common::Want;

@@ -2,7 +2,6 @@
 //! kernel uses), PT_DYNAMIC and the note segments are noted for the readers that follow them.
 //! The table sits at the front of every ordinary file and must be in the head (a table past it
 //! asks for more bytes); the interpreter string may lie anywhere and is wanted when not at hand.
-#![forbid(unsafe_code)]
 
 use super::dynamic::Load;
 use super::header::{program_header_count, Header};
