@@ -2,9 +2,11 @@
 //! hand-written Node-API declarations (napi.rs, declarations only), `Env` (env/, the one safe
 //! wrapper every Node-API call goes through), Node's own zlib (zlib.rs) and one fcntl (pipe.rs) —
 //! while the callbacks that turn JS arguments into Rust calls and Rust answers into JS values
-//! (inspect.rs, scan.rs, pool.rs, progress.rs, values.rs, records.rs, args.rs, fail.rs) forbid it.
+//! (inspect.rs, scan.rs, pool.rs, progress.rs, constants.rs, values.rs, records.rs, args.rs,
+//! fail.rs) forbid it.
 
 mod args;
+mod constants;
 mod env;
 mod fail;
 mod inspect;
@@ -21,11 +23,12 @@ pub mod zlib;
 use env::{Callback, Env, JsResult, Value};
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
-pub const INTERFACE_VERSION: u32 = 3;
+pub const INTERFACE_VERSION: u32 = 4;
 
 /// Every function the addon exports, by its JS name.
-const EXPORTS: [(&std::ffi::CStr, Callback); 9] = [
+const EXPORTS: [(&std::ffi::CStr, Callback); 10] = [
     (c"inspect", inspect::inspect_fn),
+    (c"constants", constants::constants),
     (c"layerScanStart", scan::start),
     (c"layerScanPush", scan::push),
     (c"layerScanEnd", scan::end),

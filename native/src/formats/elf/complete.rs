@@ -19,7 +19,7 @@ pub const TAIL_MAX: u64 = 64 * 1024;
 /// Most bytes captured past the prefix and outside the tail, per file.
 pub const CAPTURE_MAX: u64 = 256 * 1024;
 /// Most classifier calls per file.
-const CALLS_MAX: u32 = 16;
+pub const CALLS_MAX: u32 = 16;
 
 /// Where the pass stands and what it has decided to keep: shared by both ways of completing.
 struct Plan {
