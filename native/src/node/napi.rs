@@ -2,6 +2,7 @@
 //! node_api.h / js_native_api.h (NAPI_VERSION 8, available in every supported Node). Node
 //! provides these symbols when it loads the addon; nothing is linked at build time.
 #![allow(non_camel_case_types)]
+#![forbid(unsafe_code)]
 
 use std::ffi::{c_char, c_void};
 

@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::args::{number, optional, string_list};
-use super::env::{Env, JsFail, JsResult, Value, Work, MAX_ARGS};
+use super::env::work::Work;
+use super::env::{Env, JsFail, JsResult, Value, MAX_ARGS};
 use super::fail::{code_and_message, TAR_ERROR};
 use super::pipe::widen_pipe;
 use super::progress::counter_of;

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use elfscan_native::{classify, inspect, Classification, Piece, Want};
 
+pub mod cases;
+pub mod collect;
 pub mod tar;
 
 // The addon takes zlib's symbols from the node binary that loads it; a test binary has no Node,

@@ -12,13 +12,11 @@
 mod create;
 mod external;
 mod read;
-mod work;
+pub mod work;
 
 use std::ffi::{c_void, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-
-pub use work::Work;
 
 use super::napi::*;
 
