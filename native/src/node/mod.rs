@@ -1,9 +1,8 @@
-//! The addon: what Node loads. The only subtree with `unsafe` code, kept to four files — the
-//! hand-written Node-API declarations (napi.rs, declarations only), `Env` (env/, the one safe
-//! wrapper every Node-API call goes through), Node's own zlib (zlib.rs) and one fcntl (pipe.rs) —
-//! while the callbacks that turn JS arguments into Rust calls and Rust answers into JS values
-//! (inspect.rs, scan.rs, pool.rs, progress.rs, constants.rs, values.rs, records.rs, args.rs,
-//! fail.rs) forbid it.
+//! The addon: what Node loads, and the only subtree with `unsafe` code — kept to env/ (`Env`,
+//! the one safe wrapper every Node-API call goes through), zlib.rs (Node's own zlib) and
+//! pipe.rs (one fcntl), plus the entry point below. napi.rs (the declarations) and the callbacks
+//! that turn JS arguments into Rust calls and Rust answers into JS values (inspect.rs, scan.rs,
+//! pool.rs, progress.rs, constants.rs, values.rs, records.rs, args.rs, fail.rs) forbid it.
 
 mod args;
 mod constants;
