@@ -15,7 +15,7 @@ import type { TarHeader } from '../../src/layers/tar-reader.js';
 import { layerScan, layerScanCommand, layerScanFile, limits, type LayerRecords } from '../../src/native.js';
 import { hasZstdCli } from '../helpers/tar-builder.js';
 import { readLayer, readTar } from '../layers/tar-collect.js';
-import { TAR_HAZARDS, type HazardCase } from './tar-hazard-table.js';
+import { TAR_HAZARDS, type HazardCase, type TarHazard } from './tar-hazard-table.js';
 
 export const WHERE = 'img.tar: layer sha256:abc';
 /** Chunk sizes the bytes are pushed in (Infinity: one push). */
@@ -45,7 +45,10 @@ function sentence(e: unknown): string {
   return err.message;
 }
 
-/** LayerRecords as entries; `heads` the head bytes the walker kept (a `#!` line or a text). */
+/**
+ * LayerRecords as entries. With `file`, an outer walk's: each regular file's body is read from
+ * `file` at `base` + its offset; else a body is the head bytes the walker kept (a `#!` line).
+ */
 function fromRecords(r: LayerRecords, file?: Buffer, base = 0): Seen[] {
   const out: Seen[] = [];
   let link = 0;
@@ -87,7 +90,8 @@ async function fromFile(c: HazardCase, data: Buffer, file: string, mode: 'plain'
 
 async function typescript(c: HazardCase, data: Buffer, chunk: number): Promise<Outcome> {
   const r = c.compress ? await readLayer(data, Number.isFinite(chunk) ? chunk : data.length, WHERE) : readTar(data, chunk, { where: WHERE });
-  return { entries: r.entries.map((e) => ({ ...e, ...(e.ended && e.body ? { body: e.body } : {}) })), error: r.error };
+  const entries = r.entries.map((e): Seen => ({ name: e.name, type: e.type, size: e.size, mode: e.mode, linkname: e.linkname, ...(e.ended && e.body ? { body: e.body } : {}) }));
+  return { entries, error: r.error };
 }
 
 /**
@@ -130,7 +134,7 @@ function check(c: HazardCase, got: Outcome, how: 'layer' | 'outer' | 'typescript
 }
 
 /** The describe() of one spec §9 hazard: its cases (those `only` keeps) through every reader. */
-export function runTarHazard(hazard: keyof typeof TAR_HAZARDS, only: (c: HazardCase) => boolean = () => true): void {
+export function runTarHazard(hazard: TarHazard, only: (c: HazardCase) => boolean = () => true): void {
   const dir = mkdtempSync(join(tmpdir(), 'elfscan-tar-hazard-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   let n = 0;

@@ -64,7 +64,13 @@ const longName = `${'usr/lib/node_modules/some-package/'.repeat(5)}build/Release
 const body3000 = script(3000);
 const sizePax = paxBody({ size: String(body3000.length), mtime: '1700000000' });
 const nameBody = Buffer.from(`${longName}\0`);
-const realEntry = () => [headerBlock({ name: longName.slice(0, 99), typeflag: '0', size: 0 }), body3000, headerBlock({ name: 'etc/after', typeflag: '0', size: 5 }), Buffer.from('after')];
+/** The real entry (its size field 0: the PAX record gives 3000), then one more. */
+const realEntry = () => [
+  headerBlock({ name: longName.slice(0, 99), typeflag: '0', size: 0 }),
+  body3000,
+  headerBlock({ name: 'etc/after', typeflag: '0', size: 5 }),
+  Buffer.from('after'),
+];
 const paxThenL = () =>
   rawTar([
     headerBlock({ name: 'PaxHeaders/addon.node', typeflag: 'x', size: sizePax.length }),
@@ -119,7 +125,15 @@ const cut = (name: string, at: number, error?: string): HazardCase => ({ name, b
 const capError = 'tar entry header larger than 1 MiB';
 const big = [1, 513, 65536];
 
-export const TAR_HAZARDS: Record<string, HazardCase[]> = {
+/** The spec §9 tar hazards, in the spec's words. */
+export type TarHazard =
+  | 'base-256 sizes over 8 GiB'
+  | 'PAX and GNU long-name headers capped (1 MiB, as Go does)'
+  | 'a PAX size followed by a GNU long-name entry parsed without desynchronizing'
+  | 'GNU sparse entries'
+  | 'a truncated final block';
+
+export const TAR_HAZARDS: Record<TarHazard, HazardCase[]> = {
   'base-256 sizes over 8 GiB': [
     {
       name: 'a 9 GiB base-256 size: what follows is its body, not headers',
@@ -179,7 +193,12 @@ export const TAR_HAZARDS: Record<string, HazardCase[]> = {
     {
       name: 'PAX: a header of exactly 1 MiB is read',
       bytes: () =>
-        rawTar([headerBlock({ name: 'PaxHeaders/x', typeflag: 'x', size: MIB }), paxOfSize(MIB, 'the/long/path'), headerBlock({ name: 'x', typeflag: '0', size: 1 }), Buffer.from('!')]),
+        rawTar([
+          headerBlock({ name: 'PaxHeaders/x', typeflag: 'x', size: MIB }),
+          paxOfSize(MIB, 'the/long/path'),
+          headerBlock({ name: 'x', typeflag: '0', size: 1 }),
+          Buffer.from('!'),
+        ]),
       entries: [{ name: 'the/long/path', size: 1, body: Buffer.from('!') }],
     },
     {

@@ -1,11 +1,10 @@
 // The limits TypeScript reads from the addon (limits()) are the ones the native walker works
 // within: each shown at its edge through the walker itself, so a limit exported under the wrong
-// name, or a value TypeScript kept a copy of, fails here. And an addon from before constants()
-// is refused with the rebuild sentence.
+// name, or a value TypeScript kept a copy of, fails here. (An addon from before constants() has an
+// older interfaceVersion and is refused with the rebuild sentence: loader.test.ts.)
 
 import { describe, expect, it } from 'vitest';
-import { ElfscanError } from '../../src/errors.js';
-import { layerScan, limits, loadAddon, type LayerRecords, type LoaderEnv } from '../../src/native.js';
+import { layerScan, limits, type LayerRecords } from '../../src/native.js';
 import { buildTar, type TarEntry } from '../helpers/tar-builder.js';
 
 /** The walker's extra for each entry, by path: a Buffer's length, 'class', or null. */
@@ -50,21 +49,5 @@ describe('limits() are the walker’s', () => {
     const elf = Buffer.alloc(limits().headBytes * 3);
     elf.write('\x7fELF', 0, 'latin1');
     expect(extras([{ name: 'bin/e', body: elf }]).get('/bin/e')).toBe('class');
-  });
-});
-
-describe('interface version', () => {
-  it('a build from before constants() (interface 3) is refused with the out-of-date sentence', () => {
-    const old = { inspect() {}, layerScanFile() {}, interfaceVersion: 3 };
-    const env: LoaderEnv = {
-      host: { platform: 'linux', arch: 'x64', isGlibc: () => true },
-      dir: '/pkg/native',
-      exists: (p) => p === '/pkg/native/elfscan.linux-x64-gnu.node',
-      list: () => ['elfscan.linux-x64-gnu.node'],
-      load: () => old,
-      packageDir: () => null,
-    };
-    expect(() => loadAddon(env)).toThrow(ElfscanError);
-    expect(() => loadAddon(env)).toThrow('is out of date (interface 3, expected 4)');
   });
 });
