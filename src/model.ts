@@ -2,7 +2,7 @@
 // what a layer contributes, what the overlay leaves, and the report of spec §8. Kept in one
 // place so that a stage's inputs and outputs can be read without opening the stage.
 
-/** What the native addon learned from a file's head bytes (see native/src/glue.rs). */
+/** What the native addon learned from a file's head bytes (see native/src/node/values.rs). */
 export interface BinaryFacts {
   format: 'elf' | 'macho' | 'pe';
   /** e_machine for ELF, cputype for Mach-O, COFF Machine for PE; 0 for a fat Mach-O. */

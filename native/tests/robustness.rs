@@ -219,7 +219,7 @@ fn hostile_headers() {
 /// the whole-file fact or unknown — never a different value — and the answer is still a binary.
 #[test]
 fn partial_pieces_give_unknown_facts_never_wrong_ones() {
-    use elfscan_native::arm::FloatAbi;
+    use elfscan_native::FloatAbi;
     let mut rng = Rng::new(0x0dd_f00d);
     let mut checked = 0;
     for fx in fixtures() {

@@ -5,27 +5,20 @@
 // the loader's small configuration files are kept as text for the missing-library rule.
 
 import type { Classification, LayerEntry, LayerIndex } from '../model.js';
-import { classify, isCandidate, type LayerRecords } from '../native.js';
+import { classify, isCandidate, limits, type LayerRecords } from '../native.js';
 import { ElfCompletion } from './elf-completion.js';
 import type { TarBodySink, TarHeader } from './tar-reader.js';
 
-/** Bytes of each file handed to the classifier first; ELF/Mach-O/PE headers and PT_INTERP fit. */
-export const HEAD_BYTES = 4096;
-/** Most a classifier may ask for when headers sit further in (bounded memory per layer). */
-export const MAX_HEAD_BYTES = 1 << 20;
-const SHEBANG_MAX = 256;
-/** Loader configuration kept as text: files this small, at most this many per layer. */
-export const TEXT_MAX = 16 * 1024;
-const TEXTS_PER_LAYER = 256;
+// The head, text and #! limits are the native side's (limits(): native/src/layer/).
 const LOADER_CONFIG = /^\/etc\/(ld\.so\.conf(\.d\/[^/]+\.conf)?|ld-musl-[a-z0-9_]+\.path)$/;
 
 /** Whether a file's whole text is worth keeping: /etc/ld.so.conf and its usual includes. */
 export function isLoaderConfig(path: string, size: number): boolean {
-  return size <= TEXT_MAX && LOADER_CONFIG.test(path);
+  return size <= limits().textMax && LOADER_CONFIG.test(path);
 }
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
-/** The walker's type numbers (native/src/tar_header.rs EntryType). */
+/** The walker's type numbers (native/src/tar/header.rs EntryType). */
 const ENTRY_TYPES: TarHeader['type'][] = ['file', 'hardlink', 'symlink', 'directory', 'other'];
 
 /** Lexically normalizes a tar name to an absolute path: "./usr//lib/" → "/usr/lib"; ".." clamps at "/". */
@@ -54,7 +47,7 @@ function joinChild(dir: string, name: string): string {
  */
 export class LayerEntryCollector {
   private readonly entries: LayerEntry[] = [];
-  private scratch = Buffer.allocUnsafe(HEAD_BYTES);
+  private scratch = Buffer.allocUnsafe(limits().headBytes);
   private filled = 0;
   private want = 0;
   private current: LayerEntry | null = null;
@@ -72,8 +65,8 @@ export class LayerEntryCollector {
     if (entry === null) return null;
     this.current = entry;
     this.filled = 0;
-    const text = this.texts < TEXTS_PER_LAYER && isLoaderConfig(entry.path, h.size);
-    this.want = text ? h.size : Math.min(HEAD_BYTES, h.size);
+    const text = this.texts < limits().textsPerLayer && isLoaderConfig(entry.path, h.size);
+    this.want = text ? h.size : Math.min(limits().headBytes, h.size);
     this.grow(this.want);
     return this.sink;
   };
@@ -157,7 +150,7 @@ export class LayerEntryCollector {
     for (let i = 0, m = 0; i < r.count; i++, m += 4) {
       const type = ENTRY_TYPES[meta[m]!]!;
       const linkname = type === 'hardlink' || type === 'symlink' ? links[link++]! : '';
-      // The walker normalized the path already (native/src/layer_scan.rs).
+      // The walker normalized the path already (native/src/layer/path.rs).
       const entry = this.entry(names[i]!, type, linkname, meta[m + 2]!, meta[m + 1]!);
       if (entry === null) continue;
       const x = meta[m + 3]!;
@@ -178,7 +171,7 @@ export class LayerEntryCollector {
       return;
     }
     const c = classify(head, entry.size);
-    if (c.status === 'need-more' && !atEnd && c.bytes > this.filled && c.bytes <= Math.min(MAX_HEAD_BYTES, entry.size)) {
+    if (c.status === 'need-more' && !atEnd && c.bytes > this.filled && c.bytes <= Math.min(limits().maxHeadBytes, entry.size)) {
       this.grow(c.bytes);
       this.want = c.bytes;
       return; // keep collecting; decide again when `want` bytes are in
@@ -194,7 +187,7 @@ export class LayerEntryCollector {
   /** A script's first line, or a loader configuration file's text. */
   private noteText(entry: LayerEntry, head: Buffer): void {
     if (head[0] === 0x23 && head[1] === 0x21) entry.shebang = firstLine(head);
-    if (isLoaderConfig(entry.path, entry.size) && head.length === entry.size && this.texts < TEXTS_PER_LAYER) {
+    if (isLoaderConfig(entry.path, entry.size) && head.length === entry.size && this.texts < limits().textsPerLayer) {
       entry.text = head.toString('utf8');
       this.texts++;
     }
@@ -209,7 +202,7 @@ export class LayerEntryCollector {
         entry.unreadable = { format: c.format, reason: c.reason };
         break;
       case 'need-more':
-        entry.unreadable = { format: 'elf', reason: `headers extend past the first ${MAX_HEAD_BYTES} bytes` };
+        entry.unreadable = { format: 'elf', reason: `headers extend past the first ${limits().maxHeadBytes} bytes` };
         break;
       case 'not-binary':
         break;
@@ -234,6 +227,7 @@ export class LayerEntryCollector {
 
 function firstLine(head: Buffer): string {
   let end = head.indexOf(0x0a);
-  if (end < 0 || end > SHEBANG_MAX) end = Math.min(head.length, SHEBANG_MAX);
+  const max = limits().shebangMax;
+  if (end < 0 || end > max) end = Math.min(head.length, max);
   return head.toString('utf8', 0, end).replace(/\r$/, '');
 }

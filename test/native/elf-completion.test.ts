@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
-import { ElfCompletion, PREFIX_MAX } from '../../src/layers/elf-completion.js';
+import { ElfCompletion } from '../../src/layers/elf-completion.js';
 import type { BinaryFacts, Classification } from '../../src/model.js';
-import { classify, inspect } from '../../src/native.js';
+import { classify, inspect, limits } from '../../src/native.js';
 import { tempDir, writeArchive } from '../helpers/image-builder.js';
 import { FIXTURES, classifyFile, expectedFixtures } from './fixtures.js';
 
@@ -48,13 +48,13 @@ describe('ElfCompletion', () => {
 
   it('completes the same when the head is only 64 bytes and every want arrives later', () => {
     // Push the dynamic string table past the kept prefix: a file whose .dynstr lies beyond
-    // PREFIX_MAX and before .dynamic cannot be completed in one pass.
+    // the kept prefix and before .dynamic cannot be completed in one pass.
     const lib = readFileSync(`${FIXTURES}amd64/libhello.so`);
     const whole = facts(classifyFile(`${FIXTURES}amd64/libhello.so`).result);
     expect(whole.needed).toEqual(['libc.so.6']);
     // The same answer when the stream starts with only 64 bytes of head (wants arrive later).
     expect(facts(stream(lib, 100, 64))).toEqual(whole);
-    expect(PREFIX_MAX).toBe(1024 * 1024);
+    expect(limits().prefixMax).toBe(1024 * 1024);
   });
 });
 
