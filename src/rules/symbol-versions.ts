@@ -2,7 +2,7 @@
 // rules and the report read them: their family and number, their order, the newest a file needs
 // or a library defines, and which release of the toolchain brought a libstdc++ version — so that
 // a message can name the base image or compiler that fixes it. The names come from the files'
-// DT_VERNEED and DT_VERDEF (native/src/elf_versions.rs); nothing here looks at file names.
+// DT_VERNEED and DT_VERDEF (native/src/formats/elf/versions.rs); nothing here looks at file names.
 
 import type { BinaryFacts } from '../model.js';
 

@@ -5,7 +5,7 @@
 //! tables are chains of small records linked by relative offsets, of no stated size: they are
 //! read from what is at hand, and the first record not at hand asks for a window from there.
 //! The names live in .dynstr and are read through the caller's string getter, so that
-//! elf_dynamic.rs asks for every missing string in one range. A list is given only whole: any
+//! dynamic.rs asks for every missing string in one range. A list is given only whole: any
 //! record or name not at hand makes it unknown, never shorter.
 
 use crate::bytes::Reader;
