@@ -44,7 +44,8 @@ function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boo
   const platform = declared === expected ? `${expected}` : `expected ${expected}, declared ${declared ?? 'nothing'}`;
   if (!quiet) {
     const st = image.stats;
-    lines.push(paint('bold', `${name} (${platform})`) + paint('dim', `  ${plural(st.layers, 'layer')}, ${plural(st.files, 'file')}, ${plural(st.binaries, 'binary', 'binaries')}`));
+    const libc = image.libc ? `, ${[image.libc.flavor, image.libc.version].filter(Boolean).join(' ')}` : '';
+    lines.push(paint('bold', `${name} (${platform})`) + paint('dim', `  ${plural(st.layers, 'layer')}, ${plural(st.files, 'file')}, ${plural(st.binaries, 'binary', 'binaries')}${libc}`));
   }
   for (const group of foldRuns(image.findings)) {
     const f = group[0]!;

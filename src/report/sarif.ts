@@ -105,7 +105,7 @@ export function sarifLog(report: Report): SarifLog {
         results: report.images.flatMap((image) => image.findings.map((f) => result(f, image, report, ruleIndex.get(f.rule) ?? -1))),
         properties: {
           source: report.source,
-          images: report.images.map(({ ref, manifestDigest, platform, stats }) => ({ ref, manifestDigest, platform, stats })),
+          images: report.images.map(({ ref, manifestDigest, platform, stats, libc }) => ({ ref, manifestDigest, platform, stats, libc })),
           summary: report.summary,
         },
       },
