@@ -203,8 +203,9 @@ describe("the image's own files pass elfscan", () => {
       cpSync(from, join(rootfs, to), { recursive: true, dereference: true });
     };
     put(process.execPath, '/usr/local/bin/node');
-    const libs = execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' }).matchAll(/(?:=> )?(\/\S+) \(0x/g);
-    for (const [, lib] of libs) put(lib!, lib!);
+    // ldd lists the loader (and libc…) once per file it is given: each library is copied once.
+    const libs = new Set([...execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' }).matchAll(/(?:=> )?(\/\S+) \(0x/g)].map((m) => m[1]!));
+    for (const lib of libs) put(lib, lib);
     const app = '/opt/elfscan';
     put(join(ROOT, 'package.json'), `${app}/package.json`);
     put(join(ROOT, 'dist'), `${app}/dist`);
