@@ -40,15 +40,16 @@ export function isSupported([major, minor, patch]) {
 const current = process.versions.node.split('.').map(Number);
 
 /**
- * The path of a supported Node of `major` (the running one when it fits, else the cached one,
- * fetched first when missing). `log` hears one line before a download.
+ * The path of a Node of `major` (the running one when it fits, else the cached one, fetched first
+ * when missing); for a supported major, one at or above MINIMUM. Other majors are for tests that
+ * need an unsupported Node. `log` hears one line before a download.
  */
 export function nodeFor(major, { env = process.env, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
-  if (current[0] === major && isSupported(current)) return process.execPath;
+  const fits = (v) => v !== null && v[0] === major && (!SUPPORTED_MAJORS.includes(major) || isSupported(v));
+  if (fits(current)) return process.execPath;
   const dir = join(cacheDir(env), 'node', String(major));
   const bin = join(dir, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
-  const have = existsSync(bin) ? versionOf(bin) : null;
-  if (have && have[0] === major && isSupported(have)) return bin;
+  if (existsSync(bin) && fits(versionOf(bin))) return bin;
 
   log(`node.mjs: fetching Node.js ${major} from the npm registry into ${dir} (once per machine; ~50 MB)`);
   mkdirSync(dirname(dir), { recursive: true });
@@ -74,7 +75,7 @@ export function nodeFor(major, { env = process.env, log = (line) => process.stde
     if (!existsSync(bin)) throw e;
   }
   const got = versionOf(bin);
-  if (!got || got[0] !== major || !isSupported(got)) throw new Error(`${bin} is not a supported Node.js ${major} (${got ? got.join('.') : 'does not run'})`);
+  if (!fits(got)) throw new Error(`${bin} is not a usable Node.js ${major} (${got ? got.join('.') : 'it does not run'})`);
   return bin;
 }
 
