@@ -24,9 +24,8 @@ import('../dist/cli.js').then(
     process.exitCode = await main(process.argv.slice(2));
   },
   (e) => {
-    // The addon failed to load, or dist/ is missing: one sentence, exit 2.
-    const msg = e && e.name === 'ElfscanError' ? e.message : `cannot start (${e && e.message}); run npm run build`;
-    process.stderr.write(`elfscan: ${msg}\n`);
+    // dist/ is missing or broken: one sentence, exit 2 (an addon that fails to load is main()'s to report).
+    process.stderr.write(`elfscan: cannot start (${e && e.message}); run npm run build\n`);
     process.exitCode = 2;
   },
 );

@@ -125,7 +125,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return exitCode(report, opts.failOn);
   } catch (e) {
     if (isElfscanError(e)) {
-      io.stderr.write(`elfscan: ${e.message}\n`);
+      io.stderr.write(`${userSentence(e)}\n`);
       return 2;
     }
     const detail = io.env.ELFSCAN_DEBUG ? `\n${(e as Error)?.stack ?? String(e)}` : '; rerun with ELFSCAN_DEBUG=1 for details';
@@ -135,6 +135,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 const usageHint = "Run 'elfscan --help' for usage.";
+
+/** The line for a user error: "elfscan: image.tar: …"; one about elfscan itself (the addon) names it once. */
+function userSentence(e: ElfscanError): string {
+  return e.where === 'elfscan' ? e.message : `elfscan: ${e.message}`;
+}
 
 function defaultConfig(cwd: string): string | undefined {
   const path = join(cwd, DEFAULT_CONFIG_FILE);
