@@ -90,6 +90,11 @@ describe('Dockerfile stages', () => {
     expect(runs(runtime)).toEqual([]);
   });
 
+  it('run on Node 24 unless a build argument picks another supported Node', () => {
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_VERSION=24$/m);
+    for (const name of ['js', 'deps', 'runtime', 'selfcheck']) expect(stage(name).base, name).toBe('node:${NODE_VERSION}-${DEBIAN}-slim');
+  });
+
   it('declare every build argument a stage uses, in that stage', () => {
     for (const s of dockerfile.stages) {
       const declared = new Set(s.body.filter((i) => i.cmd === 'ARG').map((i) => i.args.split('=')[0]));
