@@ -3,25 +3,13 @@
 // decided against the working directory.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeFor } from '../../scripts/node.mjs';
 import { tempDir, writeArchive, type FileSpec } from '../helpers/image-builder.js';
+import { olderNode, versionOf } from '../packaging/older-node.js';
 
 const BIN = new URL('../../bin/elfscan.js', import.meta.url).pathname;
-
-const versionOf = (node: string) => spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-
-/** A Node older than 22.15: the machine's own (CI and the dev machines have Node 20 on PATH), else Node 20 from the npm registry. */
-function olderNode(): string {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const node = join(dir, 'node');
-    const m = existsSync(node) ? /^v(\d+)\.(\d+)\./.exec(versionOf(node)) : null;
-    if (m && (Number(m[1]) < 22 || (Number(m[1]) === 22 && Number(m[2]) < 15))) return node;
-  }
-  return nodeFor(20);
-}
 
 describe('on a Node it does not support', () => {
   it('says which Node it needs in one sentence and exits 2, before loading anything', () => {
