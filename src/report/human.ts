@@ -64,7 +64,8 @@ function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boo
 function inventory(binaries: BinaryRecord[], paint: Paint): string[] {
   if (binaries.length === 0) return [paint('dim', '  binaries: none')];
   const rows = binaries.map((b) => [b.platform, b.kind, b.path, b.interpreter ? `interpreter ${b.interpreter}` : '']);
-  const width = (col: number) => Math.max(...rows.map((r) => r[col]!.length));
+  // reduce, not Math.max(...): an image can hold more binaries than a call takes arguments.
+  const width = (col: number) => rows.reduce((w, r) => Math.max(w, r[col]!.length), 0);
   const [w0, w1] = [width(0), width(1)];
   return [
     paint('bold', `  ${plural(binaries.length, 'binary', 'binaries')}:`),
