@@ -40,7 +40,12 @@ function run(script: string, out: string): void {
   if (r.status !== 0) throw new Error(`fixtures/symbol-versions/${script} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
 }
 
-/** Downloads and builds what is missing, and returns the folders. */
+/** Whether the test set-up has fetched and built them (each script leaves a .stamp when done). */
+export function symbolVersionsReady(): boolean {
+  return ['downloads', 'built'].every((d) => existsSync(join(SYMBOL_VERSIONS_DIR, d, '.stamp')));
+}
+
+/** Downloads and builds what is missing (a no-op when the stamps are current), and returns the folders. */
 export function ensureSymbolVersionImages(): SymbolVersionFiles {
   const downloads = join(SYMBOL_VERSIONS_DIR, 'downloads');
   const built = join(SYMBOL_VERSIONS_DIR, 'built');
