@@ -2,8 +2,10 @@
 // anywhere), an ELF file's wanted ranges are read at their offsets, symlinks keep their text, and
 // nothing outside the directory is followed.
 
+import type { Dir } from 'node:fs';
 import { lstat, open, opendir, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ElfscanError } from '../errors.js';
 import { completeAtOffsets } from '../layers/elf-completion.js';
 import { LayerEntryCollector, isLoaderConfig } from '../layers/layer-entries.js';
 import { asReadError } from '../layers/layer-scanner.js';
@@ -24,24 +26,31 @@ export async function scanRootfsDir(dir: string, where: string, meter: ProgressM
   // Walk first (cheap), read heads concurrently, then feed the collector in walk order so the
   // result does not depend on I/O timing.
   const order: { header: TarHeader; abs: string }[] = [];
-  const walk = async (rel: string): Promise<void> => {
-    const d = await opendir(join(dir, rel));
-    for await (const e of d) {
-      const childRel = rel ? `${rel}/${e.name}` : e.name;
-      const abs = join(dir, childRel);
-      if (e.isDirectory()) {
-        order.push({ header: header(childRel, 'directory', 0, 0o755), abs });
-        await walk(childRel);
-      } else if (e.isSymbolicLink()) {
-        order.push({ header: { ...header(childRel, 'symlink', 0, 0o777), linkname: await readlink(abs) }, abs });
-      } else if (e.isFile()) {
-        const st = await lstat(abs);
-        order.push({ header: header(childRel, 'file', st.size, st.mode & 0o7777), abs });
+  // Iterative, depth first, each directory's entries in the order the system lists them: a tree
+  // of any depth costs a stack of names, not a call per level.
+  const walk = async (): Promise<void> => {
+    const dirs = [''];
+    while (dirs.length > 0) {
+      const rel = dirs.pop()!;
+      const found: string[] = [];
+      for await (const e of await openDir(dir, rel, where)) {
+        const childRel = rel ? `${rel}/${e.name}` : e.name;
+        const abs = join(dir, childRel);
+        if (e.isDirectory()) {
+          order.push({ header: header(childRel, 'directory', 0, 0o755), abs });
+          found.push(childRel);
+        } else if (e.isSymbolicLink()) {
+          order.push({ header: { ...header(childRel, 'symlink', 0, 0o777), linkname: await readlink(abs) }, abs });
+        } else if (e.isFile()) {
+          const st = await lstat(abs);
+          order.push({ header: header(childRel, 'file', st.size, st.mode & 0o7777), abs });
+        }
       }
+      for (let i = found.length - 1; i >= 0; i--) dirs.push(found[i]!);
     }
   };
   try {
-    await walk('');
+    await walk();
     const total = order.reduce((sum, { header: h }) => sum + h.size, 0);
     meter.opening(total, 1);
     await meter.layer(total, async (reading) => {
@@ -66,6 +75,20 @@ export async function scanRootfsDir(dir: string, where: string, meter: ProgressM
     else collector.onEntry(h)?.end();
   }
   return collector.finish(0);
+}
+
+/**
+ * The system opens no path longer than PATH_MAX (4096 bytes on Linux), and Node has no openat to
+ * go deeper: such a directory ends the scan with the limit named, never with its content skipped.
+ */
+async function openDir(dir: string, rel: string, where: string): Promise<Dir> {
+  try {
+    return await opendir(join(dir, rel));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENAMETOOLONG') throw e;
+    const length = Buffer.byteLength(join(dir, rel));
+    throw new ElfscanError(where, `a directory is too deep to open (its path is ${length} bytes, the system's limit 4096): /${rel}`);
+  }
 }
 
 function header(name: string, type: TarHeader['type'], size: number, mode: number): TarHeader {
