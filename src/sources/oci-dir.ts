@@ -4,7 +4,7 @@
 
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ElfscanError } from '../errors.js';
+import { ElfscanError, tooLarge } from '../errors.js';
 import { scanLayerAt } from '../layers/layer-at.js';
 import { asReadError } from '../layers/layer-scanner.js';
 import type { ProgressMeter } from '../progress.js';
@@ -28,7 +28,7 @@ export function ociDirStore(dir: string, where: string, meter: ProgressMeter): B
       try {
         fh = await open(full(path), 'r');
         const { size } = await fh.stat();
-        if (size > MAX_DOCUMENT_BYTES) throw new ElfscanError(where, `${path} is ${size} bytes, too large for an image document`);
+        if (size > MAX_DOCUMENT_BYTES) throw new ElfscanError(where, `${path} is ${tooLarge(size, MAX_DOCUMENT_BYTES)} for an image document`);
         return await fh.readFile();
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ElfscanError(where, `${path} is missing from the layout`);
