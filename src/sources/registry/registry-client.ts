@@ -20,6 +20,8 @@ export interface RegistryOptions {
   /** Name resolution override (tests point names at 127.0.0.1). */
   lookup?: LookupFunction;
   idleTimeoutMs?: number;
+  /** The fixed part of each request's deadline, to which its size at 16 KiB/s is added (request-deadline.ts). */
+  requestTimeoutMs?: number;
 }
 
 export const MANIFEST_ACCEPT = [
@@ -48,7 +50,12 @@ export class RegistryClient {
     private readonly options: RegistryOptions = {},
   ) {
     this.where = ref.name;
-    this.http = { insecure: Boolean(options.insecure), ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) };
+    this.http = {
+      insecure: Boolean(options.insecure),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    };
     this.auth = new RegistryAuth(ref.domain, options.env ?? process.env, this.http, this.where);
     this.scope = `repository:${ref.repository}:pull`;
   }
