@@ -51,6 +51,9 @@ export function parsePax(b: Buffer, len: number): PaxResult {
     const key = b.toString('latin1', q + 1, eq);
     const vs = eq + 1;
     const ve = end - 1;
+    // A NUL cannot be in a file name: a reader that stops at it would see another name than one
+    // that does not. Go's archive/tar refuses such records; so does native/src/tar/pax.rs.
+    if ((key === 'path' || key === 'linkpath') && b.subarray(vs, ve).includes(0)) return `${key} holds a NUL byte`;
     switch (key) {
       case 'path':
         r.path = ve > vs ? b.toString('utf8', vs, ve) : null;
