@@ -1,0 +1,127 @@
+// Hostile input at the command line (issue 15): a path of any depth is judged in every source
+// kind, names cannot drive the terminal the report is printed on, a NUL in a PAX name is the
+// archive's error, and every exit-2 sentence is one short line naming the source and the cause.
+
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURES, fixture, tempDir, writeArchive, writeOciDir } from '../helpers/image-builder.js';
+import { buildTar } from '../helpers/tar-builder.js';
+import { runCli } from './run-cli.js';
+
+const DEPTH = 5000;
+const deepDir = Array.from({ length: DEPTH }, () => 'd').join('/');
+const deepSo = `/${deepDir}/libx.so`;
+const deepImage = { platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }, { path: deepSo, fixture: 'amd64/libhello.so' }]] };
+
+// GNU tar and rm go as deep as any tree (openat); Node's fs stops at PATH_MAX, so these trees are
+// made and removed by them.
+const scratch = mkdtempSync(join(tmpdir(), 'elfscan-deep-'));
+afterAll(() => void spawnSync('rm', ['-rf', scratch]));
+
+function expectSentence(r: { code: number; stdout: string; stderr: string }, sentence: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(sentence);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]!.length).toBeLessThanOrEqual(200);
+}
+
+describe(`a foreign library under ${DEPTH} nested directories`, () => {
+  it.each(['docker-legacy', 'oci-archive'] as const)('in a layer of a %s archive is an arch-mismatch error', async (format) => {
+    const r = await runCli([writeArchive(deepImage, format), '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const image = JSON.parse(r.stdout).images[0];
+    expect(image.stats.files).toBe(2);
+    expect(image.findings.filter((f: { rule: string }) => f.rule === 'arch-mismatch').map((f: { path: string }) => f.path)).toEqual([deepSo]);
+  });
+
+  it('in a rootfs tar is an arch-mismatch error', async () => {
+    const r = await runCli([writeArchive(deepImage, 'rootfs'), '--platform', 'linux/arm64', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout).images[0].findings;
+    expect(findings.find((f: { rule: string }) => f.rule === 'arch-mismatch')?.path).toBe(deepSo);
+  });
+
+  it('in a rootfs directory ends the scan with the limit named, in one short sentence', async () => {
+    const root = join(scratch, 'rootfs');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    writeFileSync(join(root, 'bin/hello'), fixture('arm64/hello'));
+    // mkdir -p and cd, one level at a time, reach where no path of PATH_MAX does.
+    const so = join(FIXTURES, 'amd64/libhello.so');
+    const made = spawnSync('bash', ['-c', `cd "$1" && mkdir -p ${deepDir} && for i in $(seq ${DEPTH}); do cd -P d || exit 1; done && cp "$2" libx.so`, 'bash', root, so]);
+    expect(made.stderr.toString()).toBe('');
+    const r = await runCli([root, '--platform', 'linux/arm64']);
+    expectSentence(r, /^elfscan: \S+rootfs: a directory is too deep to open \(its path is \d+ bytes, the system's limit 4096\): \/d\/d\/d\S*…\S*d\/d\n$/);
+  });
+
+  it('a rootfs directory 1,000 deep (a path the system opens) is walked to its end', async () => {
+    const root = join(scratch, 'rootfs-1000');
+    mkdirSync(root);
+    const so = `/${Array.from({ length: 1000 }, () => 'd').join('/')}/libx.so`;
+    const tar = writeArchive({ ...deepImage, layers: [[{ path: so, fixture: 'amd64/libhello.so' }]] }, 'rootfs');
+    expect(spawnSync('tar', ['-xf', tar, '-C', root]).status).toBe(0);
+    const r = await runCli([root, '--platform', 'linux/arm64', '--format', 'json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).images[0].findings.find((f: { rule: string }) => f.rule === 'arch-mismatch')?.path).toBe(so);
+  });
+});
+
+describe('names that try to drive the terminal', () => {
+  const hostile = '/usr/lib/\x1b]0;pwned\x07\x1b[2J\u202eos.so\x00';
+  const image = writeArchive({ platform: 'linux/arm64', layers: [[{ path: hostile.replace('\x00', ''), fixture: 'amd64/libhello.so' }]] }, 'docker-legacy');
+
+  it('are escaped in the human report: no control character reaches the screen', async () => {
+    const r = await runCli([image, '--no-color']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('/usr/lib/\\x1b]0;pwned\\x07\\x1b[2J\\u202eos.so');
+    expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u202e]/);
+  });
+
+  it('are kept exact in JSON and SARIF', async () => {
+    const json = await runCli([image, '--format', 'json']);
+    expect(JSON.parse(json.stdout).images[0].findings[0].path).toBe(hostile.replace('\x00', ''));
+    const sarif = JSON.parse((await runCli([image, '--format', 'sarif'])).stdout);
+    const uri = sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri as string;
+    expect(`/${uri.split('/').map(decodeURIComponent).join('/')}`).toBe(hostile.replace('\x00', ''));
+  });
+
+  it('are escaped in an exit-2 sentence too', async () => {
+    const r = await runCli([join(scratch, 'no\x1b[2Jsuch.tar')]);
+    expectSentence(r, /^elfscan: \S+no\\x1b\[2Jsuch\.tar: no such file or directory\n$/);
+  });
+});
+
+describe('a NUL byte in a PAX name', () => {
+  it.each([
+    ['path', { path: 'usr/lib/nul\0evil.so' }],
+    ['linkpath', { linkpath: '/lib/a\0b' }],
+  ])('(%s) is the archive’s error: exit 2, as Go’s archive/tar refuses it', async (key, pax) => {
+    const tar = join(tempDir(), 'rootfs.tar');
+    writeFileSync(tar, buildTar([{ name: 'usr/lib/x.so', ...(key === 'linkpath' ? { type: 'symlink', linkname: 'x' } : { body: fixture('amd64/libhello.so') }), pax }]));
+    const r = await runCli([tar, '--platform', 'linux/arm64']);
+    expectSentence(r, new RegExp(`^elfscan: \\S+rootfs\\.tar: corrupt PAX header at offset 0 \\(${key} holds a NUL byte\\)\\n$`));
+  });
+});
+
+describe('exit-2 sentences', () => {
+  it('a failing docker save is cut to the last line that says what failed', async () => {
+    const bin = tempDir();
+    const noise = Array.from({ length: 120 }, (_, i) => `level=debug msg="layer ${i} of a very chatty daemon"`).join('\n');
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\ncat >&2 <<'EOF'\n${noise}\nError response from daemon: reference does not exist\nSee 'docker save --help'.\nEOF\nexit 1\n`);
+    chmodSync(join(bin, 'docker'), 0o755);
+    const r = await runCli(['docker-daemon:nope:1'], { env: { PATH: `${bin}:/usr/bin:/bin` } });
+    expectSentence(r, /^elfscan: docker-daemon:nope:1: docker save failed: reference does not exist\n$/);
+  });
+
+  it('an image document over the limit says "too large (N MB, limit 16 MB)"', async () => {
+    const dir = writeOciDir({ platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }]] });
+    writeFileSync(join(dir, 'index.json'), `{"schemaVersion":2,"manifests":[],"pad":"${'x'.repeat(17 << 20)}"}`);
+    const r = await runCli([dir]);
+    expectSentence(r, /^elfscan: \S+: index\.json is too large \(17\.1 MB, limit 16 MB\) for an image document\n$/);
+  });
+});
