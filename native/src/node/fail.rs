@@ -1,5 +1,5 @@
-//! A walk's failure as the JS Error the TypeScript side tells apart by its code: src/layers/
-//! walker-error.ts turns each into one ElfscanError sentence.
+//! A walk's failure as the JS Error the TypeScript side tells apart by its code: src/native.ts
+//! `nativeError` turns each into one ElfscanError sentence.
 #![forbid(unsafe_code)]
 
 use std::ffi::CStr;
