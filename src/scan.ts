@@ -7,7 +7,9 @@ import { LayerScans } from './layers/scan-layer.js';
 import type { BinaryRecord, Finding, ImageReport, LayerIndex, Report } from './model.js';
 import { FileTree } from './overlay/file-tree.js';
 import { formatPlatform, parsePlatform, platformMatches, type Platform } from './platform.js';
+import { imageLibcInfo } from './rules/image-libc.js';
 import { runRules } from './rules/index.js';
+import { newestNeeded } from './rules/symbol-versions.js';
 import { describePlatforms } from './sources/oci-index.js';
 import { openSource } from './sources/open-source.js';
 import { meterFor, type Progress, type ProgressMeter } from './progress.js';
@@ -125,7 +127,8 @@ async function scanImage(
   layers.forEach((layer, n) => tree.applyLayer(layer, n));
   stage(`${name}: overlay`);
   const layerDigest = (n: number) => blobs[n]?.digest ?? null;
-  const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest, text: keptTexts(tree, layers) },
+  const ctx = { tree, config: image.config, declared: image.declared, expected, layerDigest, text: keptTexts(tree, layers) };
+  const findings = runRules(ctx,
     [...(options.ignore ?? []), ...(options.config?.ignore.map((i) => ({ pattern: i.path, reason: i.reason })) ?? [])],
     options.config?.severity ?? {},
   );
@@ -151,6 +154,8 @@ async function scanImage(
         floatAbi: f.facts.floatAbi,
         needed: f.facts.needed ?? null,
         loadAlign: f.facts.loadAlign ?? null,
+        needsGlibc: newestNeeded(f.facts, 'GLIBC'),
+        needsGlibcxx: newestNeeded(f.facts, 'GLIBCXX'),
       });
     }
   }
@@ -159,6 +164,7 @@ async function scanImage(
     manifestDigest: image.manifestDigest,
     platform: { declared: image.declared ? formatPlatform(image.declared) : null, expected: formatPlatform(expected) },
     stats: { layers: layers.length, files: tree.fileCount, binaries: binaryCount, bytesRead: layers.reduce((s, l) => s + l.bytesRead, 0) },
+    libc: imageLibcInfo(ctx),
     findings: sortFindings(findings),
     ...(options.all ? { binaries } : {}),
   };

@@ -140,6 +140,21 @@ pub struct ElfExtra {
     pub isa_level: Option<u8>,
     /// ARM Tag_CPU_arch from `.ARM.attributes`.
     pub arm_arch: Option<u8>,
+    /// DT_VERNEED: per library, the symbol versions needed; Some(empty) without it.
+    pub version_needs: Option<Vec<VersionNeed>>,
+    /// DT_VERDEF: the versions defined (not the base entry); Some(empty) without it.
+    pub version_defs: Option<Vec<String>>,
+}
+
+/// The versions a file needs from one library (one DT_VERNEED record), in the file's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VersionNeed {
+    /// vn_file: the library's name as DT_NEEDED writes it.
+    pub library: String,
+    /// Versions the loader insists on.
+    pub versions: Vec<String>,
+    /// Versions whose every reference is weak (VER_FLG_WEAK): a miss is no error.
+    pub weak: Vec<String>,
 }
 
 // One value per file, never stored in bulk: boxing the facts would cost an allocation for nothing.
@@ -217,6 +232,20 @@ impl fmt::Display for Facts {
             }
             if let Some(a) = e.arm_arch {
                 write!(f, " arm_arch={a}")?;
+            }
+            if let Some(needs) = &e.version_needs {
+                write!(f, " version_needs=[")?;
+                for (i, n) in needs.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}{}:{:?}", n.library, n.versions)?;
+                    if !n.weak.is_empty() {
+                        write!(f, "+weak{:?}", n.weak)?;
+                    }
+                }
+                write!(f, "]")?;
+            }
+            if let Some(defs) = &e.version_defs {
+                write!(f, " version_defs={defs:?}")?;
             }
         }
         for s in &self.slices {

@@ -8,10 +8,11 @@ import { applyIgnores, applySeverities, type Accept } from './ignore.js';
 import { mislabeledImage } from './mislabeled-image.js';
 import { missingInterpreter } from './missing-interpreter.js';
 import { missingLibrary } from './missing-library.js';
+import { missingSymbolVersion } from './missing-symbol-version.js';
 import { pageSize } from './page-size.js';
 import { platformMismatch } from './platform-mismatch.js';
 
-export const RULES: Rule[] = [platformMismatch, mislabeledImage, binaryPlatform, missingInterpreter, missingLibrary, pageSize, entrypoint];
+export const RULES: Rule[] = [platformMismatch, mislabeledImage, binaryPlatform, missingInterpreter, missingLibrary, missingSymbolVersion, pageSize, entrypoint];
 
 export function runRules(ctx: RuleContext, ignore: (string | Accept)[], severity: Parameters<typeof applySeverities>[1] = {}): Finding[] {
   return applySeverities(applyIgnores(RULES.flatMap((rule) => rule(ctx)), ignore), severity);

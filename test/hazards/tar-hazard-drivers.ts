@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { limits, normalizePath, outerScan, outerScanFile, type OuterRecords } from '../../src/native.js';
-import { hasZstdCli } from '../helpers/tar-builder.js';
 import { CHUNKINGS, WHERE, pushLayer, readLayerFile, sentence, type Walked } from '../layers/walk-layer.js';
 import { TAR_HAZARDS, type EntryType, type HazardCase, type TarHazard } from './tar-hazard-table.js';
 
@@ -117,14 +116,14 @@ export function runTarHazard(hazard: TarHazard, only: (c: HazardCase) => boolean
       const file = join(dir, `case-${n++}`);
       let built: Buffer | undefined;
       const bytes = () => (built ??= c.bytes());
-      const skip = c.compress === 'zstd' && !hasZstdCli;
       const plain = c.compress === undefined;
       describe(c.name, () => {
         const chunks = c.chunks ?? CHUNKINGS;
-        it.skipIf(skip).each(chunks)('a layer pushed in chunks of %s', (chunk) => check(c, fromWalk(pushLayer(bytes(), chunk)), 'layer'));
-        it.skipIf(skip)('a layer read from a file at offsets', async () => check(c, fromWalk(await readLayerFile(bytes(), file)), 'layer'));
-        it.skipIf(!plain)('an outer archive read at offsets: every body', async () => check(c, await outerFromFile(bytes(), file), 'outer'));
-        it.skipIf(!plain).each(chunks)('an outer archive streamed in chunks of %s', (chunk) => check(c, outerPushed(bytes(), chunk), 'outer'));
+        it.each(chunks)('a layer pushed in chunks of %s', (chunk) => check(c, fromWalk(pushLayer(bytes(), chunk)), 'layer'));
+        it('a layer read from a file at offsets', async () => check(c, fromWalk(await readLayerFile(bytes(), file)), 'layer'));
+        // A compressed archive file is streamed (decoded as it passes), never read at offsets.
+        if (plain) it('an outer archive read at offsets: every body', async () => check(c, await outerFromFile(bytes(), file), 'outer'));
+        it.each(chunks)('an outer archive streamed in chunks of %s', (chunk) => check(c, outerPushed(bytes(), chunk), 'outer'));
       });
     }
   });

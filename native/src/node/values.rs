@@ -30,13 +30,7 @@ fn facts_to_js(env: Env, f: &Facts) -> JsResult<Value> {
     env.set(o, c"slices", slices)?;
     if let Some(e) = &f.elf {
         let needed = match &e.needed {
-            Some(names) => {
-                let a = env.array(names.len())?;
-                for (i, n) in names.iter().enumerate() {
-                    env.set_element(a, i, env.string(n)?)?;
-                }
-                a
-            }
+            Some(names) => strings(env, names)?,
             None => env.null()?,
         };
         env.set(o, c"needed", needed)?;
@@ -46,8 +40,37 @@ fn facts_to_js(env: Env, f: &Facts) -> JsResult<Value> {
         env.set(o, c"loadAlign", env.opt_f64(e.load_align.map(|a| a as f64))?)?;
         env.set(o, c"isaLevel", env.opt_f64(e.isa_level.map(f64::from))?)?;
         env.set(o, c"armArch", env.opt_f64(e.arm_arch.map(f64::from))?)?;
+        let needs = match &e.version_needs {
+            Some(needs) => {
+                let a = env.array(needs.len())?;
+                for (i, n) in needs.iter().enumerate() {
+                    let v = env.object()?;
+                    env.set_str(v, c"library", &n.library)?;
+                    env.set(v, c"versions", strings(env, &n.versions)?)?;
+                    env.set(v, c"weak", strings(env, &n.weak)?)?;
+                    env.set_element(a, i, v)?;
+                }
+                a
+            }
+            None => env.null()?,
+        };
+        env.set(o, c"versionsNeeded", needs)?;
+        let defs = match &e.version_defs {
+            Some(d) => strings(env, d)?,
+            None => env.null()?,
+        };
+        env.set(o, c"versionsDefined", defs)?;
     }
     Ok(o)
+}
+
+/// A JS array of strings.
+fn strings(env: Env, items: &[String]) -> JsResult<Value> {
+    let a = env.array(items.len())?;
+    for (i, s) in items.iter().enumerate() {
+        env.set_element(a, i, env.string(s)?)?;
+    }
+    Ok(a)
 }
 
 pub fn classification_to_js(env: Env, i: &Inspection) -> JsResult<Value> {

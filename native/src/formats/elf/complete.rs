@@ -13,7 +13,7 @@ use super::inspect;
 use crate::common::{Classification, Inspection, Piece, Want};
 
 /// Kept from the start of every ELF file that wants more than its head.
-pub const PREFIX_MAX: u64 = 256 * 1024;
+pub const PREFIX_MAX: u64 = 1024 * 1024;
 /// Kept from the end of the file.
 pub const TAIL_MAX: u64 = 64 * 1024;
 /// Most bytes captured past the prefix and outside the tail, per file.

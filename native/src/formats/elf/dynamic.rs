@@ -1,11 +1,13 @@
 //! PT_DYNAMIC → what the loader will look for: DT_NEEDED names, DT_SONAME, DT_RPATH and
-//! DT_RUNPATH. The dynamic section usually sits late in the file and the string table it points
-//! into (.dynstr) early, so both are read from pieces when they are at hand and asked for as
-//! ranges when they are not; a list is given only whole — one name not at hand makes the list
-//! unknown, never shorter (a shorter list would hide a missing library).
+//! DT_RUNPATH, and the symbol versions of DT_VERNEED and DT_VERDEF (versions.rs). The dynamic
+//! section usually sits late in the file and the string table it points into (.dynstr) early, so
+//! both are read from pieces when they are at hand and asked for as ranges when they are not; a
+//! list is given only whole — one name not at hand makes the list unknown, never shorter (a
+//! shorter list would hide a missing library).
 
 use crate::bytes::Reader;
-use crate::common::Want;
+use crate::common::{VersionNeed, Want};
+use crate::formats::elf::versions;
 
 const DT_NULL: u64 = 0;
 const DT_NEEDED: u64 = 1;
@@ -14,6 +16,8 @@ const DT_STRSZ: u64 = 10;
 const DT_SONAME: u64 = 14;
 const DT_RPATH: u64 = 15;
 const DT_RUNPATH: u64 = 29;
+const DT_VERDEF: u64 = 0x6fff_fffc;
+const DT_VERNEED: u64 = 0x6fff_fffe;
 
 /// Longest string read for a name or a search path; longer ones leave their fact unknown.
 const STRING_MAX: u64 = 4096;
@@ -28,6 +32,16 @@ pub struct Load {
     pub filesz: u64,
 }
 
+impl Load {
+    /// The file offset of address `addr` in the first segment that maps it, and how many of the
+    /// segment's file bytes follow it.
+    fn locate(loads: &[Load], addr: u64) -> Option<(u64, u64)> {
+        let load = loads.iter().find(|l| addr >= l.vaddr && addr - l.vaddr < l.filesz)?;
+        let into = addr - load.vaddr;
+        Some((load.offset.checked_add(into)?, load.filesz - into))
+    }
+}
+
 /// None means unknown: not read yet, not at hand, or not readable.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dynamic {
@@ -35,13 +49,29 @@ pub struct Dynamic {
     pub soname: Option<String>,
     pub rpath: Option<String>,
     pub runpath: Option<String>,
+    /// DT_VERNEED per library; Some(empty) without the tag.
+    pub version_needs: Option<Vec<VersionNeed>>,
+    /// DT_VERDEF's version names; Some(empty) without the tag (the loader then checks nothing).
+    pub version_defs: Option<Vec<String>>,
+}
+
+impl Dynamic {
+    /// What a file without a dynamic section (or one naming nothing) needs and defines: nothing.
+    fn nothing() -> Dynamic {
+        Dynamic {
+            needed: Some(Vec::new()),
+            version_needs: Some(Vec::new()),
+            version_defs: Some(Vec::new()),
+            ..Dynamic::default()
+        }
+    }
 }
 
 /// A file with no PT_DYNAMIC needs nothing (static); one whose dynamic section is unreadable has
 /// unknown needs.
 pub fn read(r: &Reader<'_>, wide: bool, dynamic: Option<(u64, u64)>, loads: &[Load], wants: &mut Vec<Want>) -> Dynamic {
     let Some((off, size)) = dynamic else {
-        return Dynamic { needed: Some(Vec::new()), ..Dynamic::default() };
+        return Dynamic::nothing();
     };
     if size > Want::MAX {
         return Dynamic::default();
@@ -57,13 +87,9 @@ pub fn read(r: &Reader<'_>, wide: bool, dynamic: Option<(u64, u64)>, loads: &[Lo
     let Some(tags) = entries(r, bytes, wide) else { return Dynamic::default() };
     let Some(strtab) = string_table(&tags, loads) else {
         // No string table: only a file that names no strings at all is understood.
-        let names_nothing =
-            tags.needed.is_empty() && tags.soname.is_none() && tags.rpath.is_none() && tags.runpath.is_none();
-        return if names_nothing {
-            Dynamic { needed: Some(Vec::new()), ..Dynamic::default() }
-        } else {
-            Dynamic::default()
-        };
+        let names_nothing = tags.needed.is_empty()
+            && [tags.soname, tags.rpath, tags.runpath, tags.verneed, tags.verdef].iter().all(Option::is_none);
+        return if names_nothing { Dynamic::nothing() } else { Dynamic::default() };
     };
     let strings = Strings { r, table: strtab };
     let mut missing = Vec::new();
@@ -72,8 +98,22 @@ pub fn read(r: &Reader<'_>, wide: bool, dynamic: Option<(u64, u64)>, loads: &[Lo
     let soname = tags.soname.and_then(&mut get);
     let rpath = tags.rpath.and_then(&mut get);
     let runpath = tags.runpath.and_then(&mut get);
+    let version_needs = version_table(r, tags.verneed, loads, |r, t| versions::needs(r, t, &mut get, wants));
+    let version_defs = version_table(r, tags.verdef, loads, |r, t| versions::definitions(r, t, &mut get, wants));
     ask_for(&strtab, &missing, wants);
-    Dynamic { needed: needed.filter(|n| n.len() <= NEEDED_MAX), soname, rpath, runpath }
+    Dynamic { needed: needed.filter(|n| n.len() <= NEEDED_MAX), soname, rpath, runpath, version_needs, version_defs }
+}
+
+/// A version table by its address: Some(empty) without the tag, None when no segment maps it.
+fn version_table<T>(
+    r: &Reader<'_>,
+    addr: Option<u64>,
+    loads: &[Load],
+    read: impl FnOnce(&Reader<'_>, versions::Table) -> Option<Vec<T>>,
+) -> Option<Vec<T>> {
+    let Some(addr) = addr else { return Some(Vec::new()) };
+    let (offset, avail) = Load::locate(loads, addr)?;
+    read(r, versions::Table { offset, avail })
 }
 
 /// The string-valued tags, as offsets into the string table.
@@ -85,6 +125,8 @@ struct Tags {
     runpath: Option<u64>,
     strtab: Option<u64>,
     strsz: Option<u64>,
+    verneed: Option<u64>,
+    verdef: Option<u64>,
 }
 
 fn entries(r: &Reader<'_>, bytes: &[u8], wide: bool) -> Option<Tags> {
@@ -107,6 +149,8 @@ fn entries(r: &Reader<'_>, bytes: &[u8], wide: bool) -> Option<Tags> {
             DT_SONAME => t.soname = Some(val),
             DT_RPATH => t.rpath = Some(val),
             DT_RUNPATH => t.runpath = Some(val),
+            DT_VERNEED => t.verneed = Some(val),
+            DT_VERDEF => t.verdef = Some(val),
             _ => {}
         }
     }
@@ -122,12 +166,10 @@ struct Table {
 }
 
 fn string_table(t: &Tags, loads: &[Load]) -> Option<Table> {
-    let addr = t.strtab?;
     let size = t.strsz?;
-    let load = loads.iter().find(|l| addr >= l.vaddr && addr - l.vaddr < l.filesz)?;
-    let offset = load.offset.checked_add(addr - load.vaddr)?;
+    let (offset, avail) = Load::locate(loads, t.strtab?)?;
     // The table must lie inside the segment's file bytes.
-    (size <= load.filesz - (addr - load.vaddr)).then_some(Table { offset, size })
+    (size <= avail).then_some(Table { offset, size })
 }
 
 struct Strings<'r, 'a> {

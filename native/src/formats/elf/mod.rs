@@ -14,6 +14,7 @@ pub mod header;
 pub mod machine;
 pub mod notes;
 pub mod segments;
+pub mod versions;
 
 use crate::bytes::Reader;
 use crate::common::{Classification, ElfExtra, Endian, Facts, Format, Inspection, Kind, Piece, Want};
@@ -131,6 +132,8 @@ pub fn parse(r: &Reader<'_>, wants: &mut Vec<Want>) -> Result<Facts, Fail> {
             load_align: seg.load_align,
             isa_level,
             arm_arch,
+            version_needs: dynamic.version_needs,
+            version_defs: dynamic.version_defs,
         }),
     })
 }
