@@ -36,3 +36,10 @@ export function tooLarge(bytes: number, limit: number, atLeast = false): string 
   };
   return `too large (${atLeast ? 'over ' : ''}${mb(bytes)}, limit ${mb(limit)})`;
 }
+
+/** A failed read (EIO, a dropped connection) as one sentence naming the source. */
+export function asReadError(e: unknown, where: string): ElfscanError {
+  if (e instanceof ElfscanError) return e;
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return new ElfscanError(where, `read failed${code ? ` (${code})` : ''}: ${(e as Error)?.message ?? String(e)}`);
+}
