@@ -75,8 +75,8 @@ export interface LayerEntry {
   unreadable?: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
   /** First line of a file that starts with "#!" (for entrypoint checks), else undefined. */
   shebang?: string;
-  /** Whole text of a small loader configuration file (/etc/ld.so.conf, /etc/ld.so.conf.d/*.conf). */
-  text?: string;
+  /** Whole bytes of a file the rules read (src/layers/kept-text.ts: loader configuration, package databases, package.json). */
+  text?: Buffer;
 }
 
 /** A layer's contribution, in tar order, plus where it came from. */
@@ -118,8 +118,19 @@ export type RuleId =
   | 'entrypoint-mismatch'
   | 'mislabeled-image'
   | 'missing-platform'
+  | 'missing-platform-package'
+  | 'missing-native-build'
   | 'by-design'
   | 'unreadable-binary';
+
+/** The package that owns a file (spec §5.1): an npm package, a dpkg or apk package. */
+export interface PackageRef {
+  ecosystem: 'npm' | 'deb' | 'apk' | 'pypi';
+  name: string;
+  version: string | null;
+  /** deb/apk: the package's Architecture (`amd64`, `all`, `x86_64`, `noarch`); npm: its `cpu` list, comma-joined; else null. */
+  arch: string | null;
+}
 
 export interface Finding {
   severity: Severity;
@@ -129,6 +140,8 @@ export interface Finding {
   found: string | null;
   expected: string | null;
   message: string;
+  /** Present when a package owns the file (or is the package folder the finding is about). */
+  package?: PackageRef;
 }
 
 export interface BinaryRecord {

@@ -10,6 +10,7 @@
 
 use crate::classify::{inspect, Classification, Inspection};
 use crate::elf_complete::{complete_at_offsets, Streaming};
+use crate::kept_text::TextBudget;
 use crate::tar_header::EntryType;
 use crate::tar_walk::{EntrySink, TarEntry};
 
@@ -19,9 +20,6 @@ pub const HEAD_BYTES: u64 = 4096;
 pub const MAX_HEAD_BYTES: u64 = 1 << 20;
 /// A `#!` line is read from at most this many bytes (SHEBANG_MAX + 1 tells "no newline" apart).
 const SHEBANG_BYTES: usize = 257;
-/// Loader configuration kept as text: files this small, at most this many per layer.
-pub const TEXT_MAX: u64 = 16 * 1024;
-const TEXTS_PER_LAYER: u32 = 256;
 
 /// What a regular file's record carries beyond its header.
 #[derive(Debug)]
@@ -69,7 +67,7 @@ pub struct LayerScan {
     current: Option<Current>,
     streaming: Option<(usize, Streaming)>,
     pending: Vec<PendingSeek>,
-    texts: u32,
+    texts: TextBudget,
     /// The head buffer of the last file, reused: most files need nothing kept.
     spare: Vec<u8>,
 }
@@ -82,7 +80,7 @@ impl LayerScan {
             current: None,
             streaming: None,
             pending: Vec::new(),
-            texts: 0,
+            texts: TextBudget::default(),
             spare: Vec::new(),
         }
     }
@@ -139,12 +137,12 @@ impl LayerScan {
         self.spare = cur.head;
     }
 
-    /// A script's first line, or a loader configuration file's whole text.
+    /// A script's first line, or the whole text of a file the rules read (kept_text.rs).
     fn note_text(&mut self, cur: Current) {
         let head = cur.head;
-        let keep_text = cur.text && head.len() as u64 == cur.size && self.texts < TEXTS_PER_LAYER;
+        let keep_text = cur.text && head.len() as u64 == cur.size;
         let extra = if keep_text {
-            self.texts += 1;
+            self.texts.spend(cur.size);
             Extra::Head(head)
         } else {
             let e = if head.starts_with(b"#!") {
@@ -196,7 +194,7 @@ impl EntrySink for LayerScan {
         // Records carry the normalized path: the TypeScript side needs nothing else of the name.
         e.name = normalize_path(&e.name);
         let skip = !wanted || e.name == "/" || base_name(&e.name).starts_with(".wh.");
-        let text = !skip && self.texts < TEXTS_PER_LAYER && is_loader_config(&e.name, size);
+        let text = !skip && self.texts.wants(&e.name, size);
         self.records.push(Record { entry: e, extra: Extra::None });
         if skip {
             return false;
@@ -299,26 +297,6 @@ fn base_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-/// /etc/ld.so.conf, /etc/ld.so.conf.d/*.conf and /etc/ld-musl-*.path at most TEXT_MAX bytes
-/// (layer-entries.ts LOADER_CONFIG).
-pub fn is_loader_config(path: &str, size: u64) -> bool {
-    if size > TEXT_MAX {
-        return false;
-    }
-    let Some(rest) = path.strip_prefix("/etc/") else { return false };
-    if rest == "ld.so.conf" {
-        return true;
-    }
-    if let Some(file) = rest.strip_prefix("ld.so.conf.d/") {
-        // [^/]+\.conf
-        return !file.contains('/') && file.len() > ".conf".len() && file.ends_with(".conf");
-    }
-    if let Some(arch) = rest.strip_prefix("ld-musl-").and_then(|r| r.strip_suffix(".path")) {
-        return !arch.is_empty() && arch.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,16 +307,5 @@ mod tests {
         assert_eq!(normalize_path("../../etc/x"), "/etc/x");
         assert_eq!(normalize_path("./"), "/");
         assert_eq!(normalize_path("a/./b/../c"), "/a/c");
-    }
-
-    #[test]
-    fn loader_configuration_files_by_path() {
-        assert!(is_loader_config("/etc/ld.so.conf", 10));
-        assert!(is_loader_config("/etc/ld.so.conf.d/libc.conf", 10));
-        assert!(!is_loader_config("/etc/ld.so.conf.d/.conf", 10));
-        assert!(!is_loader_config("/etc/ld.so.conf.d/a/b.conf", 10));
-        assert!(is_loader_config("/etc/ld-musl-aarch64.path", 10));
-        assert!(!is_loader_config("/etc/ld-musl-AArch64.path", 10));
-        assert!(!is_loader_config("/etc/ld.so.conf", TEXT_MAX + 1));
     }
 }

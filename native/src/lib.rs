@@ -22,7 +22,8 @@ pub mod tar_header; //  one 512-byte header block: checksum, numbers, names (tar
 pub mod tar_pax; //     PAX records that change how the next entry is read (tar-pax.ts twin)
 pub mod tar_walk; //    the push parser that can also skip bodies (tar-reader.ts twin)
 pub mod elf_complete; // an ELF file's wanted ranges, kept as one forward pass would keep them
-pub mod layer_scan; //  per-entry rules: heads, classification, #! lines, loader configuration
+pub mod layer_scan; //  per-entry rules: heads, classification, #! lines, kept texts
+pub mod kept_text; //   which files' whole text the rules read (package databases, loader config)
 pub mod layer_walk; //  the drivers: chunks pushed, or a file range read in windows
 
 #[cfg(test)]

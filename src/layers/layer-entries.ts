@@ -2,11 +2,12 @@
 // opaque markers decoded, and every regular file's head bytes classified once, as the body
 // streams past. Bodies are never kept: one scratch buffer serves every entry of the layer; an ELF
 // file whose facts need ranges past its head keeps a capped few of them (elf-completion.ts), and
-// the loader's small configuration files are kept as text for the missing-library rule.
+// the few files the rules read whole (kept-text.ts) are kept as bytes.
 
 import type { Classification, LayerEntry, LayerIndex } from '../model.js';
 import { classify, isCandidate, type LayerRecords } from '../native.js';
 import { ElfCompletion } from './elf-completion.js';
+import { TEXT_MAX, TextBudget, textCap } from './kept-text.js';
 import type { TarBodySink, TarHeader } from './tar-reader.js';
 
 /** Bytes of each file handed to the classifier first; ELF/Mach-O/PE headers and PT_INTERP fit. */
@@ -14,15 +15,12 @@ export const HEAD_BYTES = 4096;
 /** Most a classifier may ask for when headers sit further in (bounded memory per layer). */
 export const MAX_HEAD_BYTES = 1 << 20;
 const SHEBANG_MAX = 256;
-/** Loader configuration kept as text: files this small, at most this many per layer. */
-export const TEXT_MAX = 16 * 1024;
-const TEXTS_PER_LAYER = 256;
-const LOADER_CONFIG = /^\/etc\/(ld\.so\.conf(\.d\/[^/]+\.conf)?|ld-musl-[a-z0-9_]+\.path)$/;
-
-/** Whether a file's whole text is worth keeping: /etc/ld.so.conf and its usual includes. */
+/** Whether a file's whole text is kept, budget aside (the name src/sources/rootfs-dir.ts imports). */
 export function isLoaderConfig(path: string, size: number): boolean {
-  return size <= TEXT_MAX && LOADER_CONFIG.test(path);
+  const cap = textCap(path);
+  return cap !== null && size <= cap;
 }
+export { TEXT_MAX };
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
 /** The walker's type numbers (native/src/tar_header.rs EntryType). */
@@ -59,7 +57,7 @@ export class LayerEntryCollector {
   private want = 0;
   private current: LayerEntry | null = null;
   private completion: ElfCompletion | null = null;
-  private texts = 0;
+  private readonly texts = new TextBudget();
   private readonly sink: TarBodySink = {
     data: (chunk) => this.onData(chunk),
     end: () => this.onEnd(),
@@ -72,7 +70,7 @@ export class LayerEntryCollector {
     if (entry === null) return null;
     this.current = entry;
     this.filled = 0;
-    const text = this.texts < TEXTS_PER_LAYER && isLoaderConfig(entry.path, h.size);
+    const text = this.texts.wants(entry.path, h.size);
     this.want = text ? h.size : Math.min(HEAD_BYTES, h.size);
     this.grow(this.want);
     return this.sink;
@@ -191,12 +189,12 @@ export class LayerEntryCollector {
     this.current = null;
   }
 
-  /** A script's first line, or a loader configuration file's text. */
+  /** A script's first line, or the whole text of a file the rules read (a copy: the scratch buffer is reused). */
   private noteText(entry: LayerEntry, head: Buffer): void {
     if (head[0] === 0x23 && head[1] === 0x21) entry.shebang = firstLine(head);
-    if (isLoaderConfig(entry.path, entry.size) && head.length === entry.size && this.texts < TEXTS_PER_LAYER) {
-      entry.text = head.toString('utf8');
-      this.texts++;
+    if (head.length === entry.size && this.texts.wants(entry.path, entry.size)) {
+      entry.text = Buffer.from(head);
+      this.texts.spend(entry.size);
     }
   }
 
