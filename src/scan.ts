@@ -179,6 +179,9 @@ function keptTexts(tree: FileTree, layers: LayerIndex[]): KeptTexts {
     contains(path, needle) {
       return live(path)?.bytes.includes(needle) ?? false;
     },
+    layer(path) {
+      return live(path)?.layer;
+    },
   };
 }
 

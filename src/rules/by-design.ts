@@ -5,7 +5,7 @@
 
 import type { BinaryFacts } from '../model.js';
 import type { FileTree } from '../overlay/file-tree.js';
-import type { Platform } from '../platform.js';
+import { judge, type Platform } from '../platform.js';
 
 /** ELF machines that are code for no host CPU: GPUs, accelerators, the kernel's BPF VM. */
 const DEVICE_MACHINES: ReadonlyMap<number, string> = new Map([
@@ -37,8 +37,17 @@ const NATIVE_LOADERS: ReadonlyMap<string, readonly string[]> = new Map([
   ['loong64', ['/lib64/ld-linux-loongarch-lp64d.so.1', '/lib/ld-musl-loongarch64.so.1']],
 ]);
 
-/** Whether the image has the platform's own loader (an unknown platform: assumed so). */
+/**
+ * Whether the image has the platform's own loader, one that runs there (Debian armhf's is ARMv7
+ * code, no loader for arm/v6); an unknown platform: assumed so.
+ */
 export function hasNativeLoader(tree: FileTree, target: Platform): boolean {
   const loaders = NATIVE_LOADERS.get(target.arch);
-  return !loaders || loaders.some((p) => tree.resolve(p)?.type === 'file');
+  return (
+    !loaders ||
+    loaders.some((p) => {
+      const f = tree.resolve(p);
+      return f?.type === 'file' && (!f.facts || judge(f.facts, target).kind === 'match');
+    })
+  );
 }

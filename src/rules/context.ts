@@ -27,6 +27,8 @@ export interface KeptTexts {
   paths(): Iterable<string>;
   /** Whether the kept bytes at a real path contain `needle` — a cheap test before decoding and parsing. */
   contains(path: string, needle: string): boolean;
+  /** The index of the layer the kept text at a real path came from. */
+  layer(path: string): number | undefined;
 }
 
 export type Rule = (ctx: RuleContext) => Finding[];

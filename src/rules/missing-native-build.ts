@@ -28,7 +28,7 @@ export function missingNativeBuild(ctx: RuleContext): Finding[] {
       layer: null,
       found: null,
       expected: formatPlatform(expected),
-      message: `${name} ships prebuilds for ${shipped} but none that node-gyp-build loads on ${formatPlatform(expected)} (${wants}), and no build/Release: loading it throws "No native build was found" unless the package falls back to JavaScript; build it from source in the ${formatPlatform(expected)} build stage (npm rebuild${pkg?.manifest ? ` ${pkg.manifest.name}` : ''}, with a compiler) or use a version that ships prebuilds/${t.platform}-${t.arch}/`,
+      message: `${name} ships prebuilds for ${shipped} but none that ${model.loaderOf(dir)} loads on ${formatPlatform(expected)} (${wants}), and no build/Release: loading it throws ("No native build was found", "Cannot find addon") unless the package falls back to JavaScript; build it from source in the ${formatPlatform(expected)} build stage (npm rebuild${pkg?.manifest ? ` ${pkg.manifest.name}` : ''}, with a compiler) or use a version that ships prebuilds/${t.platform}-${t.arch}/`,
       ...(pkg ? { package: npmRef(pkg) } : {}),
     });
   }

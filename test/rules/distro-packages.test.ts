@@ -25,6 +25,14 @@ describe('dpkg-owned files', () => {
     expect(copied.filter((r) => r[0] !== 'info')).toEqual([['error', 'arch-mismatch', '/opt/fw/dsp.elf']]);
   });
 
+  it('a file a later layer copied over a package’s file is no longer the package’s', async () => {
+    const files = [...dpkgDatabase([firmware]), at('/usr/lib/firmware/vendor/dsp.elf', 'arm64/libhello.so')];
+    const over = [at('/usr/lib/firmware/vendor/dsp.elf', 'arm64/libhello.so')];
+    expect(await rows({ platform: 'linux/amd64', layers: [glibcAmd64, files, over] })).toEqual([['error', 'arch-mismatch', '/usr/lib/firmware/vendor/dsp.elf']]);
+    // The package's record rewritten with it (an upgrade): the package's again.
+    expect(await rows({ platform: 'linux/amd64', layers: [glibcAmd64, files, [...over, ...dpkgDatabase([firmware])]] })).toEqual([['info', 'by-design', '/usr/lib/firmware/vendor/dsp.elf']]);
+  });
+
   it('a native package’s foreign modules are by-design (grub-pc-bin’s i386 modules in amd64)', async () => {
     const grub: DebSpec = { name: 'grub-pc-bin', version: '2.06-13+deb12u1', arch: 'amd64', files: ['/usr/lib/grub/i386-pc/normal.mod'] };
     const files = [...dpkgDatabase([grub]), at('/usr/lib/grub/i386-pc/normal.mod', 'i386/hello.o')];

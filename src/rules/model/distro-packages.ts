@@ -4,9 +4,11 @@
 // apk's /lib/apk/db/installed (P: name, V: version, A: arch, F: folder, R: file in it). The
 // databases are parsed once, the first time a file asks; listed paths are taken through the
 // image's symlinked folders (merged /usr: /lib/x86_64-linux-gnu/libc.so.6 is
-// /usr/lib/x86_64-linux-gnu/libc.so.6), as the file the tree holds.
+// /usr/lib/x86_64-linux-gnu/libc.so.6), as the file the tree holds. A listed file that a later
+// layer than the package's record replaced (a COPY over it) is no longer the package's: the
+// record is rewritten whenever the package manager writes the file.
 
-import type { PackageRef } from '../../model.js';
+import type { FinalFile, PackageRef } from '../../model.js';
 import type { FileTree } from '../../overlay/file-tree.js';
 import type { KeptTexts } from '../context.js';
 
@@ -16,7 +18,8 @@ export interface DistroPackage extends PackageRef {
 }
 
 export class DistroPackages {
-  private owners: Map<string, DistroPackage> | null = null;
+  /** Real path → the package listing it, and the layer of the record that lists it. */
+  private owners: Map<string, { pkg: DistroPackage; layer: number }> | null = null;
   private readonly realDirs = new Map<string, string>();
 
   constructor(
@@ -24,18 +27,20 @@ export class DistroPackages {
     private readonly texts: KeptTexts | undefined,
   ) {}
 
-  /** The package that lists the file at this real path, if any. */
-  ownerOf(path: string): DistroPackage | undefined {
+  /** The package that lists this file, if any, and wrote it last. */
+  ownerOf(file: FinalFile): DistroPackage | undefined {
     this.owners ??= this.read();
-    return this.owners.get(path);
+    const o = this.owners.get(file.path);
+    return o && file.layer <= o.layer ? o.pkg : undefined;
   }
 
-  private read(): Map<string, DistroPackage> {
-    const owners = new Map<string, DistroPackage>();
+  private read(): Map<string, { pkg: DistroPackage; layer: number }> {
+    const owners = new Map<string, { pkg: DistroPackage; layer: number }>();
     const texts = this.texts;
     if (!texts) return owners;
+    let layer = 0;
     const own = (listed: string, pkg: DistroPackage) => {
-      if (listed.startsWith('/') && listed.length > 1) owners.set(this.real(listed), pkg);
+      if (listed.startsWith('/') && listed.length > 1) owners.set(this.real(listed), { pkg, layer });
     };
     const status = paragraphs(texts.text('/var/lib/dpkg/status') ?? '');
     const byName = new Map<string, DistroPackage>();
@@ -49,6 +54,7 @@ export class DistroPackages {
     }
     for (const path of texts.paths()) {
       const list = /^\/var\/lib\/dpkg\/info\/([^/]+)\.list$/.exec(path);
+      layer = texts.layer(path) ?? 0;
       if (list) {
         const pkg = byName.get(list[1]!);
         if (pkg) for (const line of (texts.text(path) ?? '').split('\n')) own(line, pkg);
@@ -61,6 +67,7 @@ export class DistroPackages {
         if (pkg) for (const line of (texts.text(path) ?? '').split('\n')) own(`/${line.replace(/^[0-9a-f]+\s+/, '')}`, pkg);
       }
     }
+    layer = texts.layer('/lib/apk/db/installed') ?? 0;
     for (const p of apkParagraphs(texts.text('/lib/apk/db/installed') ?? '')) {
       const name = p.find(([k]) => k === 'P')?.[1];
       if (!name) continue;

@@ -19,6 +19,7 @@ import { configEnv } from '../image-facts.js';
 import { distroArchOf, isArchIndependent, isNativeArch } from './distro-arch.js';
 import { DistroPackages, type DistroPackage } from './distro-packages.js';
 import { ngbResolve } from './node-gyp-build.js';
+import { requireAddonResolve } from './require-addon.js';
 import { nodeRuntime, type NodeRuntime } from './node-runtime.js';
 import { isPlatformPackage, npmAccepts, npmLabel, npmRef, NpmPackages, platformWords, type NpmPackage } from './npm-packages.js';
 import { namedPlatform, namesTarget } from './platform-names.js';
@@ -66,17 +67,41 @@ export class LoaderModel {
     return r;
   }
 
-  /** The files node-gyp-build may load from a package folder on the target ([]: it throws). */
+  /** The files the package's addon loader may load from its folder on the target ([]: it throws). */
   ngbChoice(dir: string): string[] {
     let got = this.ngb.get(dir);
     if (!got) {
-      const pkg = this.npm.packageOf(`${dir}/package.json`);
-      // <NAME>_PREBUILD in the environment points node-gyp-build at another folder.
-      const env = pkg?.manifest ? configEnv(this.ctx.config, `${pkg.manifest.name.toUpperCase().replace(/-/g, '_')}_PREBUILD`) : undefined;
-      got = ngbResolve(this.prebuilds.list, env?.startsWith('/') ? env.replace(/\/$/, '') : dir, this.runtime.ngb);
+      got = this.resolveAddon(dir);
       this.ngb.set(dir, got);
     }
     return got;
+  }
+
+  /** Which loader the package in `dir` uses: "node-gyp-build 4.8.4", "require-addon"… */
+  loaderOf(dir: string): string {
+    const m = this.npm.packageOf(`${dir}/package.json`)?.manifest;
+    if (m?.dependencies.includes('require-addon')) return 'require-addon';
+    if (m?.dependencies.includes('node-gyp-build-optional-packages')) return 'node-gyp-build-optional-packages';
+    const v = this.npm.resolve(dir, 'node-gyp-build')?.manifest?.version;
+    return v ? `node-gyp-build ${v}` : 'node-gyp-build';
+  }
+
+  private resolveAddon(dir: string): string[] {
+    const m = this.npm.packageOf(`${dir}/package.json`)?.manifest;
+    const list = this.prebuilds.list;
+    const t = this.runtime.ngb;
+    if (m?.dependencies.includes('require-addon')) return requireAddonResolve(list, dir, m.name, m.version, { ...t, libc: this.runtime.alpine ? 'musl' : 'glibc' });
+    // <NAME>_PREBUILD in the environment points node-gyp-build at another folder.
+    const env = m ? configEnv(this.ctx.config, `${m.name.toUpperCase().replace(/-/g, '_')}_PREBUILD`) : undefined;
+    const from = env?.startsWith('/') ? env.replace(/\/$/, '') : dir;
+    if (m?.dependencies.includes('node-gyp-build-optional-packages')) {
+      // Its libc is the running process's (detect-libc), and its fallback the `@<name>/<name>-<platform>-<arch>` package.
+      const name = `${m.name.startsWith('@') ? '' : `@${m.name}/`}${m.name}-${t.platform}-${t.arch}`;
+      const platformPackage = this.npm.resolve(dir, name)?.dir ?? null;
+      return ngbResolve(list, from, { ...t, libc: this.runtime.npm.libc ?? 'glibc' }, { kind: 'optional-packages', platformPackage });
+    }
+    const major = Number(this.npm.resolve(dir, 'node-gyp-build')?.manifest?.version?.split('.')[0]);
+    return ngbResolve(list, from, t, { kind: major < 4 ? 'v3' : 'v4' });
   }
 
   /** How a package's per-platform packages fare on the target; null when it has none. */
@@ -117,7 +142,7 @@ export class LoaderModel {
     if (device) return { loaded: false, owner: null, reason: device };
     const pkg = this.npm.packageOf(file.path);
     if (pkg) return this.npmRole(file, pkg, foreign);
-    const owner = this.distro.ownerOf(file.path);
+    const owner = this.distro.ownerOf(file);
     if (owner) return this.distroRole(owner, verdict, foreign);
     return { loaded: true, owner: null, hint: this.genericHint(file) };
   }
@@ -143,12 +168,13 @@ export class LoaderModel {
       const chosen = this.ngbChoice(pkg.dir);
       if (chosen.includes(file.path)) return { loaded: true, owner, hint: this.nodeHint(file) };
       const what = `a prebuild for ${rel.split('/')[1]}`;
+      const loader = this.loaderOf(pkg.dir).replace(/ .*/, '');
       return {
         loaded: false,
         owner,
         reason: chosen.length
-          ? `${what}; node-gyp-build loads ${chosen[0]!.slice(pkg.dir.length + 1)} on ${target}`
-          : `${what}; node-gyp-build finds none to load on ${target} (see missing-native-build on ${pkg.dir})`,
+          ? `${what}; ${loader} loads ${relative(pkg.dir, chosen[0]!)} on ${target}`
+          : `${what}; ${loader} finds none to load on ${target} (see missing-native-build on ${pkg.dir})`,
       };
     }
     if (/^build\/(Release|Debug)\/[^/]+\.node$/.test(rel)) {
@@ -165,10 +191,25 @@ export class LoaderModel {
     if (isPlatformPackage(pkg.manifest)) {
       const fate = this.fate(pkg);
       if (!fate.loaded) return { loaded: false, owner, reason: fate.reason };
+      const tagged = file.path.endsWith('.node') ? this.taggedChoice(pkg) : null;
+      if (tagged && !tagged.files.includes(file.path))
+        return { loaded: false, owner, reason: `${npmLabel(tagged.parent)} loads ${tagged.files.length ? relative(pkg.dir, tagged.files[0]!) : 'none of its files'} from ${npmLabel(pkg)} on ${target}, not this one` };
       if (this.fits(pkg)) return { loaded: true, owner, hint: foreign ? this.nodeHint(file) : null };
       return { loaded: true, owner, hint: this.platformHint(pkg, fate.needed), wrongPackage: true };
     }
     return { loaded: true, owner, hint: this.nodeHint(file) };
+  }
+
+  /** When a node-gyp-build-optional-packages user loads its tagged files from this platform package: which. */
+  private taggedChoice(pkg: NpmPackage): { parent: NpmPackage; files: string[] } | null {
+    for (const parent of this.npm.listing(pkg.manifest!.name)) {
+      if (!parent.manifest?.dependencies.includes('node-gyp-build-optional-packages')) continue;
+      if (this.npm.resolve(parent.dir, pkg.manifest!.name)?.dir !== pkg.dir) continue;
+      const files = this.ngbChoice(parent.dir);
+      // Its own build/ or prebuilds/ came first: nothing of the platform package is loaded.
+      return { parent, files: files.filter((f) => f.startsWith(`${pkg.dir}/`)) };
+    }
+    return null;
   }
 
   /** The prebuild node-gyp-build would load if build/ were not there, or null. */
@@ -255,6 +296,10 @@ export class LoaderModel {
     return `; build or download it for ${target}`;
   }
 
+}
+
+function relative(dir: string, path: string): string {
+  return path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path;
 }
 
 const models = new WeakMap<RuleContext, Map<string, LoaderModel>>();

@@ -28,6 +28,8 @@ export interface NodeRuntime {
   npm: NpmEnv;
   /** The image's node binary, if PATH has one. */
   nodePath: string | null;
+  /** /etc/alpine-release exists: node-gyp-build's and require-addon's musl test. */
+  alpine: boolean;
 }
 
 export function nodeRuntime(tree: FileTree, config: ImageConfig, texts: KeptTexts | undefined, target: Platform): NodeRuntime {
@@ -38,12 +40,13 @@ export function nodeRuntime(tree: FileTree, config: ImageConfig, texts: KeptText
   const libc = /ld-musl-/.test(interp) ? 'musl' : /ld-linux|ld64\.so|\/ld\.so/.test(interp) ? 'glibc' : imageLibc(tree);
   const arch = env('npm_config_arch') ?? nodeArch(target) ?? target.arch;
   const platform = env('npm_config_platform') ?? target.os;
+  const alpine = platform === 'linux' && tree.resolve('/etc/alpine-release') !== undefined;
   return {
     ngb: {
       platform,
       arch,
       // node-gyp-build's isAlpine(): musl exactly when /etc/alpine-release exists.
-      libc: env('LIBC') ?? (platform === 'linux' && tree.resolve('/etc/alpine-release') ? 'musl' : 'glibc'),
+      libc: env('LIBC') ?? (alpine ? 'musl' : 'glibc'),
       armv: env('ARM_VERSION') ?? (arch === 'arm64' ? '8' : arch === 'arm' ? (target.variant?.replace(/^v/, '') ?? '7') : ''),
       abi: node ? nodeAbi(tree, node.path, texts) : null,
       // libuv's major has been 1 since 2014.
@@ -53,6 +56,7 @@ export function nodeRuntime(tree: FileTree, config: ImageConfig, texts: KeptText
     },
     npm: { os: target.os, cpu: nodeArch(target) ?? target.arch, libc: target.os === 'linux' ? libc : null },
     nodePath: node?.path ?? null,
+    alpine,
   };
 }
 

@@ -15,6 +15,8 @@ export interface Manifest {
   cpu: string[] | null;
   libc: string[] | null;
   optionalDependencies: Record<string, string>;
+  /** Names in `dependencies`: which loader the package uses (node-gyp-build, require-addon…). */
+  dependencies: string[];
 }
 
 export interface NpmPackage {
@@ -124,6 +126,7 @@ function parseManifest(text: string | undefined): Manifest | null {
   if (typeof o.name !== 'string') return null;
   const list = (v: unknown): string[] | null => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : null);
   const deps = o.optionalDependencies && typeof o.optionalDependencies === 'object' ? (o.optionalDependencies as Record<string, unknown>) : {};
+  const required = o.dependencies && typeof o.dependencies === 'object' ? Object.keys(o.dependencies) : [];
   return {
     name: o.name,
     version: typeof o.version === 'string' ? o.version : null,
@@ -131,6 +134,7 @@ function parseManifest(text: string | undefined): Manifest | null {
     cpu: list(o.cpu),
     libc: list(o.libc),
     optionalDependencies: Object.fromEntries(Object.entries(deps).filter((e): e is [string, string] => typeof e[1] === 'string')),
+    dependencies: required,
   };
 }
 

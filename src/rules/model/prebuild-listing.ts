@@ -1,7 +1,8 @@
-// The folders node-gyp-build reads, listed from the final filesystem in one pass, the first time
-// a rule asks: every `<pkg>/prebuilds/`, `<pkg>/prebuilds/<tuple>/`, `<pkg>/build/Release/` and
-// `<pkg>/build/Debug/` with the names in it — what its readdirSync() would return (empty
-// folders aside: the tree is walked by its files), sorted.
+// The folders the Node addon loaders read, listed from the final filesystem in one pass, the
+// first time a rule asks: every `<pkg>/prebuilds/`, `<pkg>/prebuilds/<tuple>/`,
+// `<pkg>/build/Release/`, `<pkg>/build/Debug/`, and any folder holding a `.node` file, with the
+// names in it — what readdirSync() would return (empty folders aside: the tree is walked by its
+// files), sorted.
 
 import type { FileTree } from '../../overlay/file-tree.js';
 
@@ -31,6 +32,10 @@ export class PrebuildListing {
       s.add(name);
     };
     for (const f of this.tree.files()) {
+      if (f.path.endsWith('.node')) {
+        const slash = f.path.lastIndexOf('/');
+        add(f.path.slice(0, slash) || '/', f.path.slice(slash + 1));
+      }
       if (!f.path.includes('/prebuilds/') && !f.path.includes('/build/')) continue;
       const m = WATCHED.exec(f.path);
       if (!m) continue;
