@@ -4,7 +4,8 @@
 // optional-dependency lockfile bug (npm/cli#4828) or --omit=optional — so that it throws
 // "Cannot find module '@rollup/rollup-linux-arm64-gnu'". When another platform's package is
 // installed instead, its files carry the finding (binary-platform.ts); when the family has no
-// package for the target at all, an install on the target would fail alike, and nothing is said.
+// package for the target at all, an install on the target would fail alike, and nothing is said;
+// nor when napi-rs' WebAssembly fallback (`…-wasm32-wasi`) is installed and loads instead.
 
 import type { Finding } from '../model.js';
 import { formatPlatform } from '../platform.js';
@@ -22,7 +23,8 @@ export function missingPlatformPackage(ctx: RuleContext): Finding[] {
     const m = parent.manifest;
     if (!m || isPlatformPackage(m)) continue;
     const fam = model.family(parent);
-    if (!fam || fam.installed.length > 0 || !fam.needed) continue;
+    // With its WebAssembly build installed, the loader falls back to it and works.
+    if (!fam || fam.installed.length > 0 || !fam.needed || fam.wasm) continue;
     const spec = m.optionalDependencies[fam.needed];
     const exact = spec && /^[0-9]/.test(spec) ? `${fam.needed}@${spec}` : fam.needed;
     findings.push({

@@ -31,6 +31,15 @@ export type Part =
   | { path: string; body: string; mode?: number }
   | { path: string; type: 'symlink'; target: string };
 
+/** A warning or error a clean image has, and why it is true (the oracle derives it too). */
+export interface Truth {
+  severity: 'error' | 'warning';
+  rule: string;
+  /** Anchored regex over the path. */
+  path: string;
+  why: string;
+}
+
 export interface RealImage {
   name: string;
   platform: string;
@@ -40,6 +49,8 @@ export interface RealImage {
   /** The target whose tree is at /app, and npm's install for this image's platform (what a correct install contains). */
   tree?: string;
   correct?: string;
+  /** For clean images: every error and warning they have, with why it is true. */
+  truths?: Truth[];
 }
 
 const node = (cpu: 'x64' | 'arm64' | 'armv7l'): Part[] => [
@@ -62,8 +73,16 @@ const amd64 = [{ from: 'roots/base-amd64', mount: '/' }, ...node('x64')];
 const arm64 = [{ from: 'roots/base-arm64', mount: '/' }, ...node('arm64')];
 
 export const REAL_IMAGES: RealImage[] = [
-  { name: 'clean-amd64', platform: 'linux/amd64', layers: [amd64, app('linux-x64-glibc')], tree: 'linux-x64-glibc', correct: 'linux-x64-glibc', about: 'npm install on linux/amd64 glibc, addons built with g++' },
-  { name: 'clean-arm64', platform: 'linux/arm64', layers: [arm64, app('linux-arm64-glibc')], tree: 'linux-arm64-glibc', correct: 'linux-arm64-glibc', about: 'npm install for linux/arm64 glibc, addons built with aarch64-linux-gnu-g++' },
+  {
+    name: 'clean-amd64',
+    platform: 'linux/amd64',
+    layers: [amd64, app('linux-x64-glibc')],
+    tree: 'linux-x64-glibc',
+    correct: 'linux-x64-glibc',
+    about: 'npm install on linux/amd64 glibc, addons built with g++',
+    truths: [{ severity: 'warning', rule: 'missing-library', path: '/app/node_modules/@dprint/linux-x64-glibc/dprint', why: 'dprint links liblzma.so.5, which the minimal Debian root leaves out (liblzma5 is not in its package list)' }],
+  },
+  { name: 'clean-arm64', platform: 'linux/arm64', layers: [arm64, app('linux-arm64-glibc')], tree: 'linux-arm64-glibc', correct: 'linux-arm64-glibc', about: 'npm install for linux/arm64 glibc, addons built with aarch64-linux-gnu-g++', truths: [] },
   {
     name: 'clean-armv7',
     platform: 'linux/arm/v7',
@@ -71,8 +90,25 @@ export const REAL_IMAGES: RealImage[] = [
     tree: 'linux-arm-glibc',
     correct: 'linux-arm-glibc',
     about: 'npm install for linux/arm/v7 glibc, addons built with arm-linux-gnueabihf-g++',
+    truths: [
+      { severity: 'error', rule: 'variant-mismatch', path: '/app/node_modules/@img/sharp-libvips-linux-arm/lib/libvips-cpp\\.so\\.42', why: "sharp's prebuilt libvips for linux-arm is tagged ARMv8-A (Tag_CPU_arch v8): 32-bit ARMv8 code, for a Raspberry Pi 3 or 4, not for an ARMv7 CPU" },
+      { severity: 'error', rule: 'abi-mismatch', path: '/app/node_modules/@sentry/cli-linux-arm/bin/sentry-cli', why: "@sentry/cli's linux-arm package holds a soft-float (armel) build, which spec §5 calls an ABI mismatch in a hard-float image (being static, it would run)" },
+      { severity: 'warning', rule: 'missing-native-build', path: '/app/node_modules/(sodium|udx)-native', why: 'require-addon looks for prebuilds/linux-arm/, which these versions do not ship, and they have no install script that would build one' },
+    ],
   },
-  { name: 'clean-musl', platform: 'linux/amd64', layers: [[{ from: 'roots/musl-amd64', mount: '/' }, ...alpine], app('linux-x64-musl')], tree: 'linux-x64-musl', correct: 'linux-x64-musl', about: 'npm install for linux/amd64 musl on an Alpine-like musl root (no Node: none is published for musl on npm)' },
+  {
+    name: 'clean-musl',
+    platform: 'linux/amd64',
+    layers: [[{ from: 'roots/musl-amd64', mount: '/' }, ...alpine], app('linux-x64-musl')],
+    tree: 'linux-x64-musl',
+    correct: 'linux-x64-musl',
+    about: 'npm install for linux/amd64 musl on an Alpine-like musl root (no Node: none is published for musl on npm)',
+    truths: [
+      { severity: 'error', rule: 'missing-library', path: '/app/node_modules/(bufferutil|microtime|tree-sitter)/prebuilds/linux-x64/[^/]+\\.node', why: 'these ship one untagged, glibc-built linux-x64 prebuild, which node-gyp-build picks on musl too; a real Alpine install runs their install script, whose test load fails, and builds them from source — here nothing is built (no musl C++ compiler)' },
+      { severity: 'warning', rule: 'missing-library', path: '/app/node_modules/.*', why: 'the musl root has no libstdc++.so.6 and libgcc_s.so.1 (Debian builds neither for musl; Alpine images install libstdc++)' },
+      { severity: 'warning', rule: 'missing-native-build', path: '/app/node_modules/(sodium|udx)-native', why: 'require-addon looks for prebuilds/linux-x64-musl/ on Alpine, which these versions do not ship' },
+    ],
+  },
   { name: 'amd64-tree-in-arm64', platform: 'linux/arm64', layers: [arm64, app('linux-x64-glibc')], tree: 'linux-x64-glibc', correct: 'linux-arm64-glibc', about: 'node_modules installed on an amd64 host copied into an arm64 image' },
   { name: 'macos-tree-in-amd64', platform: 'linux/amd64', layers: [amd64, app('darwin-arm64')], tree: 'darwin-arm64', correct: 'linux-x64-glibc', about: 'node_modules installed on a Mac (--os=darwin --cpu=arm64) copied into an amd64 image' },
   { name: 'glibc-tree-on-musl', platform: 'linux/amd64', layers: [[{ from: 'roots/musl-amd64', mount: '/' }, ...alpine], app('linux-x64-glibc')], tree: 'linux-x64-glibc', correct: 'linux-x64-musl', about: 'a glibc install copied onto a musl root' },
@@ -105,6 +141,10 @@ export const REAL_IMAGES: RealImage[] = [
       ],
     ],
     about: 'Debian amd64 with emulator ROMs, firmware, boot loaders (i386 GRUB, EFI stubs, arm64 GRUB as multiarch), MinGW DLLs and the aarch64 cross toolchain; and four of their foreign files copied where no package owns them',
+    truths: [
+      { severity: 'error', rule: '(arch-mismatch|foreign-format)', path: '/opt/copied/.*', why: 'foreign files copied where no package owns them: the look-alikes of the packaged ones' },
+      { severity: 'warning', rule: 'missing-library', path: '/usr/lib/grub/i386-pc/grub-bios-setup', why: "grub-pc-bin is installed without its dependencies (--force-depends): libdevmapper1.02.1 is not there" },
+    ],
   },
   {
     name: 'debian-arm64-packages',
@@ -118,5 +158,6 @@ export const REAL_IMAGES: RealImage[] = [
       ],
     ],
     about: 'Debian arm64 with emulator ROMs, firmware, EFI stubs, amd64 GRUB as multiarch and the x86-64 cross toolchain; and three of their foreign files copied where no package owns them',
+    truths: [{ severity: 'error', rule: '(arch-mismatch|foreign-format)', path: '/opt/copied/.*', why: 'foreign files copied where no package owns them: the look-alikes of the packaged ones' }],
   },
 ];

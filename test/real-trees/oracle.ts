@@ -341,10 +341,16 @@ class NpmView {
       const tagged = this.optionalPackagesParent(manifest.name, pkgDir);
       if (tagged && path.endsWith('.node')) return (this.resolved(tagged) ?? []).includes(path);
       // What the loader packages themselves require on the target, when they say at require time.
+      // (A package the chosen one depends on — sharp's libvips beside sharp-linux-x64 — is loaded with it, by ld.so.)
+      let chose = false;
       for (const parent of this.parentDirsOf(manifest.name, pkgDir)) {
-        const chosen = this.familyChoice(parent).filter((n) => resolvePackage(this.root, parent, n) !== null);
-        if (chosen.length) return chosen.includes(manifest.name);
+        const chosen = this.familyChoice(parent).flatMap((n) => resolvePackage(this.root, parent, n) ?? []);
+        if (!chosen.length) continue;
+        chose = true;
+        if (chosen.includes(pkgDir)) return true;
+        if (chosen.some((q) => { const qm = readManifest(this.root, q); return resolvePackage(this.root, q, manifest.name) === pkgDir && (qm?.optionalDependencies?.[manifest.name] ?? qm?.dependencies?.[manifest.name]) !== undefined; })) return true;
       }
+      if (chose) return false;
       if (npmAccepts(manifest, this.env())) return true;
       // Not for the target: a mistake only where a correct install has another package of its loader.
       return this.parentDirsOf(manifest.name, pkgDir).some((parent) => Object.keys(readManifest(this.root, parent)?.optionalDependencies ?? {}).some((dep) => existsSync(join(this.correctTree, dep, 'package.json'))));
@@ -394,10 +400,16 @@ class NpmView {
       Object.defineProperty(process, 'platform', { value: 'linux' });
       Object.defineProperty(process, 'arch', { value: ${JSON.stringify(this.row.node)} });
       process.report.getReport = () => ({ header: ${musl ? '{}' : "{ glibcVersionRuntime: '2.36' }"}, sharedObjects: [${musl ? "'/lib/ld-musl-x86_64.so.1'" : ''}] });
-      const read = fs.readFileSync;
+      const read = fs.readFileSync, open = fs.openSync;
       fs.readFileSync = (p, ...rest) => p === '/usr/bin/ldd' ? (${musl} ? 'musl libc' : 'GNU C Library') : read(p, ...rest);
-      const exec = cp.execSync;
-      cp.execSync = (cmd, ...rest) => /ldd/.test(String(cmd)) ? (${musl} ? 'musl libc (x86_64)' : 'ldd (Debian GLIBC 2.36-9) 2.36') : exec(cmd, ...rest);
+      // The loader only chooses: nothing it runs or writes may change the image (some download
+      // or npm-install a missing package at require time).
+      const refuse = () => { throw Object.assign(new Error('EROFS: the oracle runs loaders read-only'), { code: 'EROFS' }); };
+      cp.execSync = (cmd) => /ldd/.test(String(cmd)) ? (${musl} ? 'musl libc (x86_64)' : 'ldd (Debian GLIBC 2.36-9) 2.36') : refuse();
+      for (const f of ['exec', 'execFile', 'execFileSync', 'fork', 'spawn', 'spawnSync']) cp[f] = refuse;
+      for (const f of ['writeFileSync', 'appendFileSync', 'mkdirSync', 'renameSync', 'copyFileSync', 'cpSync', 'symlinkSync', 'linkSync', 'rmSync', 'rmdirSync', 'unlinkSync', 'chmodSync', 'openSync', 'writeFile', 'mkdir', 'rename', 'copyFile', 'rm', 'unlink'])
+        if (fs[f]) fs[f] = f === 'openSync' ? ((p, flags, ...rest) => (!flags || flags === 'r' ? open(p, flags, ...rest) : refuse())) : refuse;
+      for (const f of ['writeFile', 'mkdir', 'rename', 'copyFile', 'rm', 'unlink', 'open', 'cp']) if (fs.promises[f]) fs.promises[f] = async () => refuse();
       const family = new Set(${JSON.stringify(names)}), seen = new Set();
       const load = M._load;
       M._load = function (request) {

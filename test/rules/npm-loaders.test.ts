@@ -80,6 +80,20 @@ describe('per-platform npm packages', () => {
     expect(img.findings[0]!.message).toMatch(/chokidar 3\.6\.0 has none for linux\/amd64/);
   });
 
+  it('with napi-rs’ WebAssembly build installed, the loader falls back to it: another platform’s package is by design', async () => {
+    const wasm = [npmManifest(`${NM}/@rollup/wasm-fallback-wasm32-wasi`, { name: '@rollup/wasm-fallback-wasm32-wasi', version: '4.24.0' })];
+    const family = rollup(X64_GNU).map((f) =>
+      f.path === `${NM}/rollup/package.json` ? npmManifest(`${NM}/rollup`, { name: 'rollup', version: '4.24.0', optionalDependencies: { '@rollup/rollup-linux-x64-gnu': '4.24.0', '@rollup/rollup-linux-arm64-gnu': '4.24.0', '@rollup/wasm-fallback-wasm32-wasi': '4.24.0' } }) : f,
+    );
+    const img = await report({ platform: 'linux/arm64', layers: [glibcArm64, [...family, ...wasm]] });
+    expect(img.findings.map((f) => [f.severity, f.rule])).toEqual([['info', 'by-design']]);
+    expect(img.findings[0]!.message).toMatch(/falls back to its WebAssembly build @rollup\/wasm-fallback-wasm32-wasi 4\.24\.0, which is installed/);
+    // Nor is a missing native package a finding then.
+    const none = family.filter((f) => !f.path.includes('rollup-linux-x64-gnu'));
+    expect(await rows({ platform: 'linux/arm64', layers: [glibcArm64, [...none, ...wasm]] })).toEqual([]);
+    expect(await rows({ platform: 'linux/arm64', layers: [glibcArm64, none] })).toEqual([['error', 'missing-platform-package', `${NM}/rollup`]]);
+  });
+
   it('a platform package no loader lists is still judged by its package.json', async () => {
     const files = [npmManifest(`${NM}/@esbuild/linux-x64`, { name: '@esbuild/linux-x64', version: '0.24.0', os: ['linux'], cpu: ['x64'] }), at(`${NM}/@esbuild/linux-x64/bin/esbuild`, 'amd64/hello-static', 0o755)];
     const img = await report({ platform: 'linux/arm64', layers: [glibcArm64, files] });
@@ -189,6 +203,52 @@ describe('node-gyp-build prebuilds', () => {
   it('prefers a single-arch folder to a multi-arch one', async () => {
     const files = [at(`${pkg}/prebuilds/linux-x64+arm64/node.napi.node`, 'arm64/libhello.so'), at(`${pkg}/prebuilds/linux-x64/node.napi.node`, 'amd64/libhello.so')];
     expect(await rows({ platform: 'linux/amd64', layers: [glibcAmd64, files] })).toEqual([['info', 'by-design', `${pkg}/prebuilds/linux-x64+arm64/node.napi.node`]]);
+  });
+});
+
+describe('the other addon loaders', () => {
+  it('node-gyp-build 3: prebuilds/<platform><libc>-<arch>/node-napi.node (@datadog/native-metrics)', async () => {
+    const pkg = `${NM}/@datadog/native-metrics`;
+    const files = [
+      npmManifest(pkg, { name: '@datadog/native-metrics', version: '3.1.2', dependencies: { 'node-gyp-build': '^3.9.0' } }),
+      npmManifest(`${NM}/node-gyp-build`, { name: 'node-gyp-build', version: '3.9.0' }),
+      at(`${pkg}/prebuilds/linuxglibc-x64/node-napi.node`, 'amd64/libhello.so'),
+      at(`${pkg}/prebuilds/linuxmusl-x64/node-napi.node`, 'amd64-musl/hello'),
+      at(`${pkg}/prebuilds/linuxglibc-arm64/node-napi.node`, 'arm64/libhello.so'),
+    ];
+    expect(await rows({ platform: 'linux/amd64', layers: [glibcAmd64, files] })).toEqual([
+      ['info', 'by-design', `${pkg}/prebuilds/linuxglibc-arm64/node-napi.node`],
+      ['info', 'by-design', `${pkg}/prebuilds/linuxmusl-x64/node-napi.node`],
+    ]);
+    // Without the version 3 loader, the folder names are no node-gyp-build 4 tuples: nothing loads.
+    const v4 = files.filter((f) => !f.path.includes('/node-gyp-build/'));
+    expect((await rows({ platform: 'linux/amd64', layers: [glibcAmd64, v4] })).filter((r) => r[0] !== 'info')).toEqual([['warning', 'missing-native-build', pkg]]);
+  });
+
+  it('node-gyp-build-optional-packages: only the tagged file it picks in @<name>/<name>-<platform>-<arch> (lmdb)', async () => {
+    const plat = `${NM}/@lmdb/lmdb-linux-x64`;
+    const files = [
+      npmManifest(`${NM}/lmdb`, { name: 'lmdb', version: '3.5.6', dependencies: { 'node-gyp-build-optional-packages': '5.2.2' }, optionalDependencies: { '@lmdb/lmdb-linux-x64': '3.5.6', '@lmdb/lmdb-linux-arm64': '3.5.6' } }),
+      npmManifest(plat, { name: '@lmdb/lmdb-linux-x64', version: '3.5.6', os: ['linux'], cpu: ['x64'] }),
+      at(`${plat}/node.napi.glibc.node`, 'amd64/libhello.so'),
+      at(`${plat}/node.napi.musl.node`, 'amd64-musl/hello'),
+    ];
+    const img = await report({ platform: 'linux/amd64', layers: [glibcAmd64, files] });
+    expect(img.findings.map((f) => [f.severity, f.rule, f.path])).toEqual([['info', 'by-design', `${plat}/node.napi.musl.node`]]);
+    expect(img.findings[0]!.message).toMatch(/lmdb 3\.5\.6 loads node\.napi\.glibc\.node from @lmdb\/lmdb-linux-x64 3\.5\.6 on linux\/amd64/);
+  });
+
+  it('require-addon: prebuilds/<platform>-<arch>[-musl]/<name>.node (sodium-native)', async () => {
+    const pkg = `${NM}/sodium-native`;
+    const files = [
+      npmManifest(pkg, { name: 'sodium-native', version: '4.3.3', dependencies: { 'require-addon': '^1.1.0' } }),
+      at(`${pkg}/prebuilds/linux-x64/sodium-native.node`, 'amd64/libhello.so'),
+      at(`${pkg}/prebuilds/linux-arm64/sodium-native.node`, 'arm64/libhello.so'),
+    ];
+    expect(await rows({ platform: 'linux/amd64', layers: [glibcAmd64, files] })).toEqual([['info', 'by-design', `${pkg}/prebuilds/linux-arm64/sodium-native.node`]]);
+    // On Alpine it wants linux-x64-musl/, which this version does not ship (node-gyp-build would take linux-x64/).
+    const alpine = await rows({ platform: 'linux/amd64', layers: [[...muslAmd64, text('/etc/alpine-release', '3.20.3\n')], files] });
+    expect(alpine.filter((r) => r[0] !== 'info')).toEqual([['warning', 'missing-native-build', pkg]]);
   });
 });
 

@@ -104,22 +104,28 @@ export class LoaderModel {
     return ngbResolve(list, from, t, { kind: major < 4 ? 'v3' : 'v4' });
   }
 
-  /** How a package's per-platform packages fare on the target; null when it has none. */
-  family(parent: NpmPackage): { installed: NpmPackage[]; fitting: NpmPackage | null; needed: string | null } | null {
+  /**
+   * How a package's per-platform packages fare on the target; null when it has none. `wasm`: an
+   * installed WebAssembly build (`…-wasm32-wasi`, no os/cpu) napi-rs' loaders fall back to when
+   * the native one fails to load.
+   */
+  family(parent: NpmPackage): { installed: NpmPackage[]; fitting: NpmPackage | null; needed: string | null; wasm: NpmPackage | null } | null {
     const m = parent.manifest;
     if (!m || Object.keys(m.optionalDependencies).length === 0) return null;
     const installed: NpmPackage[] = [];
     const named: string[] = [];
     let fitting: NpmPackage | null = null;
+    let wasm: NpmPackage | null = null;
     for (const name of Object.keys(m.optionalDependencies)) {
       const dep = this.npm.resolve(parent.dir, name);
-      if (dep && isPlatformPackage(dep.manifest)) {
+      if (dep && /-wasm32-wasi/.test(name) && !isPlatformPackage(dep.manifest)) wasm = dep;
+      else if (dep && isPlatformPackage(dep.manifest)) {
         installed.push(dep);
         if (!fitting && this.fits(dep)) fitting = dep;
       } else if (!dep && namedPlatform(name)) named.push(name);
     }
     if (installed.length === 0 && named.length === 0) return null;
-    return { installed, fitting, needed: fitting ? null : this.neededOf(Object.keys(m.optionalDependencies)) };
+    return { installed, fitting, needed: fitting ? null : this.neededOf(Object.keys(m.optionalDependencies)), wasm };
   }
 
   /** The npm install command for the target (style convention 8). */
@@ -194,7 +200,7 @@ export class LoaderModel {
       const tagged = file.path.endsWith('.node') ? this.taggedChoice(pkg) : null;
       if (tagged && !tagged.files.includes(file.path))
         return { loaded: false, owner, reason: `${npmLabel(tagged.parent)} loads ${tagged.files.length ? relative(pkg.dir, tagged.files[0]!) : 'none of its files'} from ${npmLabel(pkg)} on ${target}, not this one` };
-      if (this.fits(pkg)) return { loaded: true, owner, hint: foreign ? this.nodeHint(file) : null };
+      if (this.fits(pkg)) return { loaded: true, owner, hint: foreign ? `; ${npmLabel(pkg)} is the package npm installs for ${target} (its package.json says ${platformWords(pkg.manifest!)}): the file is what its authors publish — tell them, or use a version that works` : null };
       return { loaded: true, owner, hint: this.platformHint(pkg, fate.needed), wrongPackage: true };
     }
     return { loaded: true, owner, hint: this.nodeHint(file) };
@@ -256,6 +262,7 @@ export class LoaderModel {
       }
       const fam = this.family(parent);
       if (fam?.fitting) return { loaded: false, reason: `${npmLabel(p)} is the ${platformWords(m)} package; ${npmLabel(fam.fitting)} is there too and is the one ${npmLabel(parent)} loads on ${target}` };
+      if (fam?.wasm) return { loaded: false, reason: `${npmLabel(p)} is the ${platformWords(m)} package; ${npmLabel(parent)} falls back to its WebAssembly build ${npmLabel(fam.wasm)}, which is installed (slower: an install on ${target} adds ${fam.needed ?? 'its native package'})` };
       if (fam?.needed) needing ??= { parent, needed: fam.needed };
       else quiet ??= `${npmLabel(p)} is the ${platformWords(m)} package; ${npmLabel(parent)} has none for ${target} and does not load it there`;
     }
