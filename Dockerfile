@@ -10,7 +10,8 @@
 #
 # docs/ci.md says how this file was checked and what a release still has to do.
 
-ARG NODE_VERSION=22
+# Node 24 (Active LTS); elfscan supports 22.15 and newer, and --build-arg NODE_VERSION=22 builds on 22.
+ARG NODE_VERSION=24
 ARG RUST_VERSION=1.95
 ARG DEBIAN=bookworm
 

@@ -35,7 +35,7 @@ done
 if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+if ! dpkg --print-foreign-architectures | grep -x arm64 >/dev/null; then # no -q: it may exit before dpkg is done (pipefail)
   dpkg --add-architecture arm64
 fi
 apt-get update -qq || echo "apt-get update reported errors (other architectures' lists); going on with the lists at hand"

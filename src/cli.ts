@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { helpAfterOptions } from './cli-help.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config/load-config.js';
 import { ElfscanError, isElfscanError } from './errors.js';
 import type { Report } from './model.js';
@@ -24,6 +25,8 @@ export interface CliIo {
   cwd?: string;
 }
 
+const FORMATS = ['human', 'json', 'sarif'] as const;
+
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 const repeat = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -34,7 +37,7 @@ function program(io: CliIo): Command {
     .argument('<source...>', 'image tarball, OCI layout directory, root filesystem, - for stdin, or a registry reference')
     .option('--platform <p[,p…]>', 'platform(s) expected; for an index, which children to scan', list)
     .option('--require-platforms <p[,p…]>', 'an image index must contain each of these', list)
-    .addOption(new Option('--format <format>', 'report format').choices(['human', 'json', 'sarif']).default('human'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('human'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(['error', 'warning', 'none']).default('error'))
     .option('--ignore <glob>', 'accept findings on matching paths as by-design (repeatable)', repeat, [])
@@ -45,6 +48,7 @@ function program(io: CliIo): Command {
     .option('--verbose', 'print how long each stage took, on stderr')
     .option('--no-progress', 'never show progress')
     .option('--no-color', 'never colour the output')
+    .addHelpText('after', helpAfterOptions())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined, outputError: () => undefined });
 }
@@ -52,7 +56,7 @@ function program(io: CliIo): Command {
 interface Opts {
   platform?: string[];
   requirePlatforms?: string[];
-  format: 'human' | 'json' | 'sarif';
+  format: (typeof FORMATS)[number];
   output?: string;
   failOn: 'error' | 'warning' | 'none';
   ignore: string[];
@@ -83,6 +87,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     throw e;
   }
   const opts = cmd.opts<Opts>();
+  // grype and syft take `-o json` for the format: here it would write a file named json.
+  if (opts.output !== undefined && (FORMATS as readonly string[]).includes(opts.output)) {
+    io.stderr.write(`elfscan: -o/--output takes a file to write the report to, not a format: for a ${opts.output} report use -f ${opts.output} (--format ${opts.output})\n${usageHint}\n`);
+    return 2;
+  }
   const sources = cmd.args;
   const started = performance.now();
   // Progress only for a person watching: a terminal, not CI, not --quiet/--no-progress.
@@ -116,7 +125,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return exitCode(report, opts.failOn);
   } catch (e) {
     if (isElfscanError(e)) {
-      io.stderr.write(`elfscan: ${e.message}\n`);
+      io.stderr.write(`${userSentence(e)}\n`);
       return 2;
     }
     const detail = io.env.ELFSCAN_DEBUG ? `\n${(e as Error)?.stack ?? String(e)}` : '; rerun with ELFSCAN_DEBUG=1 for details';
@@ -126,6 +135,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 }
 
 const usageHint = "Run 'elfscan --help' for usage.";
+
+/** The line for a user error: "elfscan: image.tar: …"; one about elfscan itself (the addon) names it once. */
+function userSentence(e: ElfscanError): string {
+  return e.where === 'elfscan' ? e.message : `elfscan: ${e.message}`;
+}
 
 function defaultConfig(cwd: string): string | undefined {
   const path = join(cwd, DEFAULT_CONFIG_FILE);

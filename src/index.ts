@@ -8,7 +8,9 @@ export type {
   BinaryRecord,
   Finding,
   ImageReport,
+  LibcInfo,
   Report,
   RuleId,
   Severity,
+  VersionNeed,
 } from './model.js';

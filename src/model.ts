@@ -2,7 +2,7 @@
 // what a layer contributes, what the overlay leaves, and the report of spec §8. Kept in one
 // place so that a stage's inputs and outputs can be read without opening the stage.
 
-/** What the native addon learned from a file's head bytes (see native/src/glue.rs). */
+/** What the native addon learned from a file's head bytes (see native/src/node/values.rs). */
 export interface BinaryFacts {
   format: 'elf' | 'macho' | 'pe';
   /** e_machine for ELF, cputype for Mach-O, COFF Machine for PE; 0 for a fat Mach-O. */
@@ -43,6 +43,20 @@ export interface BinaryFacts {
   runpath?: string | null;
   /** Smallest p_align of the PT_LOAD segments (page-size rule). */
   loadAlign?: number | null;
+  /** DT_VERNEED: per library, the symbol versions needed ([] without DT_VERNEED). */
+  versionsNeeded?: VersionNeed[] | null;
+  /** DT_VERDEF's version names, the file's own base entry left out ([] without DT_VERDEF: the loader then checks nothing). */
+  versionsDefined?: string[] | null;
+}
+
+/** The symbol versions a file needs from one library (one DT_VERNEED record). */
+export interface VersionNeed {
+  /** The library as DT_NEEDED names it: "libc.so.6". */
+  library: string;
+  /** Versions the loader insists on: "GLIBC_2.34". */
+  versions: string[];
+  /** Versions whose every reference is weak (VER_FLG_WEAK): the loader starts the program without them. */
+  weak: string[];
 }
 
 /** A range of a file the classifier would like to read: [offset, offset + length). */
@@ -75,7 +89,7 @@ export interface LayerEntry {
   unreadable?: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
   /** First line of a file that starts with "#!" (for entrypoint checks), else undefined. */
   shebang?: string;
-  /** Whole bytes of a file the rules read (src/layers/kept-text.ts: loader configuration, package databases, package.json). */
+  /** Whole bytes of a file the rules read (native/src/layer/kept_text.rs: loader configuration, package databases, package.json). */
   text?: Buffer;
 }
 
@@ -113,6 +127,7 @@ export type RuleId =
   | 'variant-mismatch'
   | 'missing-interpreter'
   | 'missing-library'
+  | 'missing-symbol-version'
   | 'page-size'
   | 'entrypoint-missing'
   | 'entrypoint-mismatch'
@@ -160,6 +175,17 @@ export interface BinaryRecord {
   floatAbi: BinaryFacts['floatAbi'];
   needed: string[] | null;
   loadAlign: number | null;
+  /** Newest GLIBC_x.y the file needs ("2.34"); null when it needs none or its needs are unknown. */
+  needsGlibc: string | null;
+  /** Newest GLIBCXX_x.y.z it needs from libstdc++ ("3.4.30"); null likewise. */
+  needsGlibcxx: string | null;
+}
+
+/** The image's C library: flavour and version, when the image has one. */
+export interface LibcInfo {
+  flavor: 'glibc' | 'musl';
+  /** glibc: the newest GLIBC_x.y its libc.so.6 defines ("2.36"); musl: its package's version; null when unknown. */
+  version: string | null;
 }
 
 export interface ImageReport {
@@ -167,6 +193,8 @@ export interface ImageReport {
   manifestDigest: string | null;
   platform: { declared: string | null; expected: string | null };
   stats: { layers: number; files: number; binaries: number; bytesRead: number };
+  /** The C library the loader would load (null without one). */
+  libc: LibcInfo | null;
   findings: Finding[];
   binaries?: BinaryRecord[];
 }

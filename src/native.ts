@@ -17,7 +17,7 @@ export interface Piece {
 }
 
 /**
- * One layer's entries from the native walker (native/src/glue/walk.rs), flat: `meta` holds four
+ * One layer's entries from the native walker (native/src/node/records.rs), flat: `meta` holds four
  * numbers per entry — type (0 file, 1 hard link, 2 symlink, 3 directory, 4 other), mode, size, and
  * either 0 or 1 + the index of the entry's item in `extras` (for an outer archive: the offset of
  * a regular file's body). `links` holds the link text of each hard and symbolic link, in order;
@@ -42,9 +42,48 @@ export type LayerScanHandle = { readonly __brand: 'LayerScanHandle' };
  */
 export type ProgressCounter = { readonly __brand: 'ProgressCounter' };
 
-/** What the addon exports (native/src/glue.rs). */
+/**
+ * The limits the native side works within, defined once in Rust (native/src/node/constants.rs
+ * lists where each lives) and read here so that no TypeScript file repeats them.
+ */
+export interface NativeLimits {
+  /** Bytes of each file handed to the classifier first. */
+  headBytes: number;
+  /** Most a classifier may ask for when headers sit further in. */
+  maxHeadBytes: number;
+  /** The largest size cap of a kept text (keptTextCap() gives each file's)… */
+  textMax: number;
+  /** …and at most this many per layer… */
+  textsPerLayer: number;
+  /** …and this many bytes of them. */
+  textBytesPerLayer: number;
+  /** A `#!` line is at most this many bytes. */
+  shebangMax: number;
+  /** ELF completion: kept from the start of a file, from its end, and captured in between. */
+  prefixMax: number;
+  tailMax: number;
+  captureMax: number;
+  /** ELF completion: most classifier calls per file. */
+  completionCalls: number;
+  /** Most one wanted range may cover. */
+  wantMax: number;
+  /** PAX records, GNU long names and PAX sparse maps are capped at this size. */
+  headerRecordMax: number;
+  /** Most pieces one inspect() call may pass. */
+  piecesMax: number;
+}
+
+interface NativeConstants {
+  limits: NativeLimits;
+  /** The byte strings a binary candidate starts with (native/src/formats/sniff.rs MAGICS). */
+  magics: number[][];
+}
+
+/** What the addon exports (native/src/node/mod.rs). */
 interface Addon {
   inspect(head: Uint8Array, fileSize: number, pieces?: Piece[]): Classification;
+  constants(): NativeConstants;
+  keptTextCap(path: string): number;
   layerScanStart(kind: number, argv?: string[]): LayerScanHandle;
   layerScanPush(handle: LayerScanHandle, chunk: Uint8Array): void;
   layerScanEnd(handle: LayerScanHandle): LayerRecords;
@@ -56,8 +95,8 @@ interface Addon {
   interfaceVersion: number;
 }
 
-/** Must equal INTERFACE_VERSION in native/src/glue.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 3;
+/** Must equal INTERFACE_VERSION in native/src/node/mod.rs: a stale build is refused, not misread. */
+const INTERFACE_VERSION = 6;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
@@ -202,7 +241,7 @@ export function inspect(head: Uint8Array, fileSize: number, pieces: Piece[]): Cl
 }
 
 /**
- * The layer walker (native/src/layer_walk.rs), streaming: start (`gzip`: the bytes pushed are a
+ * The layer walker (native/src/layer/push.rs), streaming: start (`gzip`: the bytes pushed are a
  * gzip layer, inflated inside the addon by Node's own zlib), push the layer's bytes in chunks of
  * any size, end. push/end throw an Error with `code` 'ELFSCAN_TAR' (the tar reader's sentence) or
  * 'ELFSCAN_GZIP' (the gzip sentence) when the data is malformed or stops early.
@@ -274,30 +313,41 @@ function walker(): Addon {
   return a;
 }
 
+let constants: NativeConstants | undefined;
+
+/** The addon's constants, read once. */
+function nativeConstants(): NativeConstants {
+  constants ??= addon().constants();
+  return constants;
+}
+
+/** The native side's limits (loads the addon on first use). */
+export function limits(): NativeLimits {
+  return nativeConstants().limits;
+}
+
+/**
+ * The most bytes of the file at `path` (normalized, absolute) whose whole text a layer keeps for
+ * the rules, or 0 when its text is not kept: the policy of native/src/layer/kept_text.rs.
+ */
+export function keptTextCap(path: string): number {
+  return addon().keptTextCap(path);
+}
+
 /**
  * Whether a head starts like something classify() can call a binary: ELF, Mach-O (thin in both
- * byte orders, fat), or MZ. Pure JS, so the pipeline only crosses into native for candidates.
- * Java class files pass (they share 0xCAFEBABE with fat Mach-O) and come back 'not-binary'.
+ * byte orders, fat), or MZ — by the addon's magic table, read once, then compared here so that
+ * the pipeline only crosses into native for candidates. Java class files pass (they share
+ * 0xCAFEBABE with fat Mach-O) and come back 'not-binary'.
  */
 export function isCandidate(head: Uint8Array): boolean {
-  if (head.length < 2) return false;
-  const b0 = head[0]!;
-  const b1 = head[1]!;
-  if (b0 === 0x4d && b1 === 0x5a) return true; // MZ
-  if (head.length < 4) return false;
-  const magic = ((b0 << 24) | (b1 << 16) | (head[2]! << 8) | head[3]!) >>> 0;
-  switch (magic) {
-    case 0x7f454c46: // \x7fELF
-    case 0xfeedface: // Mach-O 32, big-endian
-    case 0xcefaedfe: // Mach-O 32, little-endian
-    case 0xfeedfacf: // Mach-O 64, big-endian
-    case 0xcffaedfe: // Mach-O 64, little-endian
-    case 0xcafebabe: // fat Mach-O, or a Java class
-    case 0xcafebabf: // fat Mach-O with 64-bit offsets
-      return true;
-    default:
-      return false;
+  for (const magic of nativeConstants().magics) {
+    if (head.length < magic.length) continue;
+    let i = 0;
+    while (i < magic.length && head[i] === magic[i]) i++;
+    if (i === magic.length) return true;
   }
+  return false;
 }
 
 /** Where the addon is (or would be) loaded from. Reading `path` loads it if needed. */

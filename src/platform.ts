@@ -107,7 +107,7 @@ const VARIANT_ALIASES: ReadonlyMap<string, ReadonlyMap<string, string | null>> =
   ['arm', new Map([['', 'v7'], ['5', 'v5'], ['6', 'v6'], ['7', 'v7'], ['8', 'v8']])],
 ]);
 
-/** containerd's known operating systems: `--platform amd64/linux` is a slip, not a platform. */
+/** containerd's known operating systems: `--platform amd64/linux` is a slip (a usage error), `windows/amd64` a platform elfscan does not check. */
 const KNOWN_OS = new Set([
   'aix', 'android', 'darwin', 'dragonfly', 'freebsd', 'hurd', 'illumos', 'ios', 'js', 'linux',
   'nacl', 'netbsd', 'openbsd', 'plan9', 'solaris', 'wasip1', 'windows', 'zos',
@@ -138,8 +138,69 @@ const TAG_CPU_ARCH: readonly (readonly [string, number | null])[] = [
 
 const PART = /^[a-z0-9_.-]+$/;
 
+/** Every platform the table judges, as `--platform` spells it (baselines without a variant). */
+export const KNOWN_PLATFORMS: readonly string[] = PLATFORMS.map((r) => formatPlatform({ os: 'linux', arch: r.arch, ...(r.variant ? { variant: r.variant } : {}) }));
+
+/** KNOWN_PLATFORMS for a person: one entry per architecture, its variants folded in ("linux/amd64[/v2|v3|v4]"). */
+export function knownPlatformList(): string {
+  const arches = [...new Set(PLATFORMS.map((r) => r.arch))];
+  return arches
+    .map((arch) => {
+      const rows = PLATFORMS.filter((r) => r.arch === arch);
+      const variants = rows.flatMap((r) => (r.variant ? [r.variant] : [])).sort();
+      if (variants.length === 0) return `linux/${arch}`;
+      return rows.some((r) => !r.variant) ? `linux/${arch}[/${variants.join('|')}]` : `linux/${arch}/${variants.join('|')}`;
+    })
+    .join(', ');
+}
+
+/** The other spellings `--platform` takes, with what each means. */
+export const PLATFORM_ALIASES: readonly (readonly [string, string])[] = [...ARCH_ALIASES].map(([alias, p]) => [alias, formatPlatform(normalizePlatform({ os: 'linux', arch: p.arch, ...(p.variant ? { variant: p.variant } : {}) }))]);
+
+/** Optimal string alignment distance (Levenshtein plus swapped neighbours): how far a typo is. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The known platform a mistyped one most likely meant, normalized (`linux/aarch` → linux/arm64,
+ * `amd64/linux` → linux/amd64, `aarch` → linux/arm64), or null when none is close.
+ */
+export function suggestPlatform(s: string): string | null {
+  const text = s.trim().toLowerCase();
+  const parts = text.split('/');
+  if (parts.length === 2 && parts[1] === 'linux') return suggestPlatform(`linux/${parts[0]}`);
+  const spellings = [...KNOWN_PLATFORMS, ...PLATFORM_ALIASES.map(([alias]) => `linux/${alias}`)];
+  // A bare word is compared as an architecture; anything else as the whole os/arch[/variant].
+  const candidates = parts.length === 1 ? spellings.map((p) => [p, p.slice('linux/'.length)] as const) : spellings.map((p) => [p, p] as const);
+  let best: { platform: string; distance: number } | null = null;
+  for (const [platform, spelled] of candidates) {
+    const distance = editDistance(text, spelled);
+    if (best === null || distance < best.distance) best = { platform, distance };
+  }
+  // Close means a slip of a few keys, not a different word: at most 2 edits, and fewer than a third of it.
+  if (best === null || best.distance > Math.min(2, Math.ceil(text.length / 3))) return null;
+  return formatPlatform(parsePlatform(best.platform));
+}
+
+function unknown(s: string, why: string): ElfscanError {
+  const guess = suggestPlatform(s);
+  const hint = guess ? `did you mean ${guess}? ` : '';
+  return new ElfscanError('--platform', `unknown platform "${s}" (${why}): ${hint}elfscan knows ${knownPlatformList()} (and the aliases ${PLATFORM_ALIASES.map(([a]) => a).join(', ')})`);
+}
+
 function usage(s: string): ElfscanError {
-  return new ElfscanError('--platform', `unknown platform "${s}" (expected os/arch[/variant], e.g. linux/arm64)`);
+  return unknown(s, 'expected os/arch[/variant], e.g. linux/arm64');
 }
 
 function rowFor(p: Platform): PlatformRow | undefined {
@@ -175,8 +236,12 @@ export function parsePlatform(s: string): Platform {
     if (!KNOWN_OS.has(raw.os)) throw usage(s);
   }
   const p = normalizePlatform(raw);
+  // Only the table's platforms can be judged: an unknown one would turn every binary into
+  // no-opinion (by-design) and report a clean image that was never checked.
+  if (p.os !== 'linux') throw unknown(s, `elfscan checks Linux images, not ${p.os} ones`);
+  if (!PLATFORMS.some((r) => r.arch === p.arch)) throw unknown(s, `no architecture "${p.arch}"`);
   // Variants of a known architecture are a closed set; anything else is a typo worth naming.
-  if (PLATFORMS.some((r) => r.arch === p.arch) && !rowFor(p)) {
+  if (!rowFor(p)) {
     throw new ElfscanError('--platform', `unknown variant "${p.variant ?? ''}" in platform "${text}" (${p.arch} ${knownVariants(p.arch)})`);
   }
   return p;

@@ -6,7 +6,9 @@ import { ElfscanError } from './errors.js';
 import type { BinaryRecord, Finding, ImageReport, LayerIndex, Report } from './model.js';
 import { FileTree } from './overlay/file-tree.js';
 import { formatPlatform, parsePlatform, platformMatches, type Platform } from './platform.js';
+import { imageLibcInfo } from './rules/image-libc.js';
 import { runRules, type KeptTexts } from './rules/index.js';
+import { newestNeeded } from './rules/symbol-versions.js';
 import { describePlatforms } from './sources/oci-index.js';
 import { openSource } from './sources/open-source.js';
 import { meterFor, type Progress, type ProgressMeter } from './progress.js';
@@ -116,7 +118,8 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
   layers.forEach((layer, n) => tree.applyLayer(layer, n));
   stage(`${name}: overlay`);
   const layerDigest = (n: number) => image.layerDigests[n] ?? null;
-  const findings = runRules({ tree, config: image.config, declared: image.declared, expected, layerDigest, ...textsOf(keptTexts(tree, layers)) },
+  const ctx = { tree, config: image.config, declared: image.declared, expected, layerDigest, ...textsOf(keptTexts(tree, layers)) };
+  const findings = runRules(ctx,
     [...(options.ignore ?? []), ...(options.config?.ignore.map((i) => ({ pattern: i.path, reason: i.reason })) ?? [])],
     options.config?.severity ?? {},
   );
@@ -142,6 +145,8 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
         floatAbi: f.facts.floatAbi,
         needed: f.facts.needed ?? null,
         loadAlign: f.facts.loadAlign ?? null,
+        needsGlibc: newestNeeded(f.facts, 'GLIBC'),
+        needsGlibcxx: newestNeeded(f.facts, 'GLIBCXX'),
       });
     }
   }
@@ -150,6 +155,7 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
     manifestDigest: image.manifestDigest,
     platform: { declared: image.declared ? formatPlatform(image.declared) : null, expected: formatPlatform(expected) },
     stats: { layers: layers.length, files: tree.fileCount, binaries: binaryCount, bytesRead: layers.reduce((s, l) => s + l.bytesRead, 0) },
+    libc: imageLibcInfo(ctx),
     findings: sortFindings(findings),
     ...(options.all ? { binaries } : {}),
   };

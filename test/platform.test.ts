@@ -9,10 +9,13 @@ import {
   describeFacts,
   formatPlatform,
   judge,
+  KNOWN_PLATFORMS,
   normalizePlatform,
   parsePlatform,
+  PLATFORM_ALIASES,
   platformFromConfig,
   platformMatches,
+  suggestPlatform,
   type Platform,
 } from '../src/platform.js';
 
@@ -69,10 +72,6 @@ describe('parsePlatform', () => {
     ['linux/loong64', 'linux/loong64'],
     ['Linux/ARM64', 'linux/arm64'],
     ['  linux/arm64 ', 'linux/arm64'],
-    // Not in the table but well formed: accepted, and judged with no opinion.
-    ['linux/sparc64', 'linux/sparc64'],
-    ['windows/amd64', 'windows/amd64'],
-    ['darwin/arm64', 'darwin/arm64'],
   ])('%s → %s', (input, want) => {
     expect(formatPlatform(parsePlatform(input))).toBe(want);
   });
@@ -85,6 +84,50 @@ describe('parsePlatform', () => {
     expect(() => parsePlatform(input)).toThrow(
       `--platform: unknown platform "${input}" (expected os/arch[/variant], e.g. linux/arm64)`,
     );
+  });
+
+  // Well formed but not in the table: refused, since every binary would get no opinion and the
+  // image would pass unchecked. The sentence suggests the platform a slip most likely meant.
+  it.each([
+    ['linux/aarch', 'no architecture "aarch"): did you mean linux/arm64?'],
+    ['linux/amd63', 'did you mean linux/amd64?'],
+    ['linux/armv7', 'did you mean linux/arm/v7?'],
+    ['linux/x86_46', 'did you mean linux/amd64?'],
+    ['linx/arm64', 'did you mean linux/arm64?'],
+    ['amd64/linux', 'did you mean linux/amd64?'],
+    ['aarch', 'did you mean linux/arm64?'],
+    ['armhfx', 'did you mean linux/arm/v7?'],
+    ['windows/amd64', 'elfscan checks Linux images, not windows ones'],
+    ['darwin/arm64', 'elfscan checks Linux images, not darwin ones'],
+  ])('refuses %s and suggests what it meant', (input, why) => {
+    expect(() => parsePlatform(input)).toThrow(ElfscanError);
+    expect(() => parsePlatform(input)).toThrow(`--platform: unknown platform "${input}" (`);
+    expect(() => parsePlatform(input)).toThrow(why);
+  });
+
+  it('names every known platform and alias when nothing is close', () => {
+    const message = (() => {
+      try {
+        parsePlatform('linux/sparc64');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toBe(
+      '--platform: unknown platform "linux/sparc64" (no architecture "sparc64"): elfscan knows linux/amd64[/v2|v3|v4], linux/386, linux/arm64, linux/arm/v5|v6|v7|v8, ' +
+        'linux/ppc64le, linux/ppc64, linux/s390x, linux/riscv64, linux/mips64le, linux/mips64, linux/mipsle, linux/mips, linux/loong64 ' +
+        '(and the aliases aarch64, x86_64, x86-64, i386, i686, armhf, armel)',
+    );
+    // Every platform listed parses, and so does every alias.
+    for (const p of KNOWN_PLATFORMS) expect(formatPlatform(parsePlatform(p))).toBe(p);
+    for (const [alias, means] of PLATFORM_ALIASES) expect(formatPlatform(parsePlatform(alias))).toBe(means);
+  });
+
+  it('suggests nothing for a word that is no slip of a known one', () => {
+    expect(suggestPlatform('linux/sparc64')).toBeNull();
+    expect(suggestPlatform('toaster')).toBeNull();
+    expect(suggestPlatform('linux/arm64')).toBe('linux/arm64');
   });
 
   it.each([
@@ -282,13 +325,13 @@ describe('judge: grades', () => {
     const pe = { ...elf(0x8664, 64, 'little'), format: 'pe' as const };
     expect(judge(macho, P('linux/arm64'))).toEqual({ kind: 'foreign-format' });
     expect(judge(pe, P('linux/amd64'))).toEqual({ kind: 'foreign-format' });
-    expect(judge(pe, P('linux/sparc64'))).toEqual({ kind: 'foreign-format' });
-    expect(judge(pe, P('windows/amd64'))).toEqual({ kind: 'no-opinion' });
+    expect(judge(pe, { os: 'linux', arch: 'sparc64' })).toEqual({ kind: 'foreign-format' });
+    expect(judge(pe, { os: 'windows', arch: 'amd64' })).toEqual({ kind: 'no-opinion' });
   });
 
-  it('a platform the table does not know gets no opinion', () => {
-    expect(judge(elf(62, 64, 'little'), P('linux/sparc64'))).toEqual({ kind: 'no-opinion' });
-    expect(judge(elf(62, 64, 'little'), P('windows/amd64'))).toEqual({ kind: 'no-opinion' });
+  it('a platform the table does not know (an image may declare one) gets no opinion', () => {
+    expect(judge(elf(62, 64, 'little'), { os: 'linux', arch: 'sparc64' })).toEqual({ kind: 'no-opinion' });
+    expect(judge(elf(62, 64, 'little'), { os: 'windows', arch: 'amd64' })).toEqual({ kind: 'no-opinion' });
     expect(judge(elf(62, 64, 'little'), { os: 'linux', arch: 'amd64', variant: 'v9' })).toEqual({ kind: 'no-opinion' });
   });
 

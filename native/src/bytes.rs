@@ -1,31 +1,9 @@
 //! The bounds-checked, endian-aware reader every parser goes through. It knows both the head it
 //! was given and the size of the whole file, so a read past the head says exactly how many bytes
 //! are needed, and a read past the end of the file says the header lies.
-#![forbid(unsafe_code)]
 
+use crate::common::{Endian, Piece};
 use crate::error::{Fail, ParseError};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Endian {
-    Little,
-    Big,
-}
-
-impl Endian {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Endian::Little => "little",
-            Endian::Big => "big",
-        }
-    }
-}
-
-/// Bytes of a file at an offset: a range the caller captured past the head.
-#[derive(Clone, Copy, Debug)]
-pub struct Piece<'a> {
-    pub offset: u64,
-    pub bytes: &'a [u8],
-}
 
 /// A view of a file's first bytes. Offsets are u64 (ELF64 offsets are) and every range check is
 /// written so that it cannot overflow: `len <= size && off <= size - len`.

@@ -1,7 +1,6 @@
 //! The one error type of the parsers. A malformed header is described by a static sentence and
 //! the file offset it concerns, made at the call site: cheap to build, precise to read, and never
 //! a panic. `Fail` adds the one non-error reason a parse can stop: the answer lies past the head.
-#![forbid(unsafe_code)]
 
 use std::fmt;
 
@@ -32,6 +31,13 @@ pub enum Fail {
     NeedMore(u64),
     /// The header is malformed (or the file is shorter than the header says).
     Bad(ParseError),
+}
+
+impl Fail {
+    /// A malformed header: `what` is wrong at `offset`.
+    pub const fn bad(what: &'static str, offset: u64) -> Fail {
+        Fail::Bad(ParseError::new(what, offset))
+    }
 }
 
 impl From<ParseError> for Fail {

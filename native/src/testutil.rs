@@ -1,7 +1,6 @@
 //! Hand-built headers for the unit tests: small enough to read, exact enough to hit each check.
-#![forbid(unsafe_code)]
 
-use crate::bytes::Endian;
+use crate::common::Endian;
 
 pub struct Writer {
     pub buf: Vec<u8>,

@@ -4,7 +4,7 @@
 
 mod support;
 
-use elfscan_native::arm::FloatAbi;
+use elfscan_native::FloatAbi;
 use elfscan_native::{classify, Classification, Facts, Kind};
 use support::{classify_with_more, fixtures, Fixture, Json, HEAD};
 

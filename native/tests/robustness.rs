@@ -219,7 +219,7 @@ fn hostile_headers() {
 /// the whole-file fact or unknown — never a different value — and the answer is still a binary.
 #[test]
 fn partial_pieces_give_unknown_facts_never_wrong_ones() {
-    use elfscan_native::arm::FloatAbi;
+    use elfscan_native::FloatAbi;
     let mut rng = Rng::new(0x0dd_f00d);
     let mut checked = 0;
     for fx in fixtures() {
@@ -247,6 +247,8 @@ fn partial_pieces_give_unknown_facts_never_wrong_ones() {
             ok(e.runpath.is_none() || e.runpath == we.runpath);
             ok(e.isa_level.is_none() || e.isa_level == we.isa_level);
             ok(e.arm_arch.is_none() || e.arm_arch == we.arm_arch);
+            ok(e.version_needs.is_none() || e.version_needs == we.version_needs);
+            ok(e.version_defs.is_none() || e.version_defs == we.version_defs);
             ok(e.load_align == we.load_align && f.kind == whole.kind && f.machine == whole.machine);
             checked += 1;
         }
@@ -284,4 +286,81 @@ fn mutations_past_the_headers_get_answers() {
         }
     }
     assert!(total >= 10_000, "{total}");
+}
+
+/// The file ranges of the sections of type `sh_type`, from the section header table (the test's
+/// own reading, independent of the parser's route through PT_DYNAMIC).
+fn sections_of_type(b: &[u8], sh_type: u32) -> Vec<(usize, usize)> {
+    let wide = b[4] == 2;
+    let big = b[5] == 2;
+    let num = |at: usize, n: usize| -> u64 {
+        let s = &b[at..at + n];
+        s.iter().enumerate().fold(0u64, |v, (i, &x)| v | u64::from(x) << (8 * if big { n - 1 - i } else { i }))
+    };
+    let (shoff, shentsize, shnum) =
+        if wide { (num(40, 8), num(58, 2), num(60, 2)) } else { (num(32, 4), num(46, 2), num(48, 2)) };
+    let mut out = Vec::new();
+    for i in 0..shnum {
+        let at = (shoff + i * shentsize) as usize;
+        if at + shentsize as usize > b.len() || num(at + 4, 4) != u64::from(sh_type) {
+            continue;
+        }
+        let (off, size) = if wide { (num(at + 24, 8), num(at + 32, 8)) } else { (num(at + 16, 4), num(at + 20, 4)) };
+        out.push((off as usize, size as usize));
+    }
+    out
+}
+
+/// `.gnu.version_r` and `.gnu.version_d` of every fixture mutated — random bytes, edge values in
+/// their 16- and 32-bit fields, records cut off by zeros from a random point (a truncated
+/// table) — and served through the wants loop: an answer without a panic, the same from a 4 KiB
+/// head as from the whole file, and both known and unknown version lists reached.
+#[test]
+fn version_tables_mutated_and_truncated_get_answers() {
+    const SHT_GNU_VERDEF: u32 = 0x6fff_fffd;
+    const SHT_GNU_VERNEED: u32 = 0x6fff_fffe;
+    let mut rng = Rng::new(0x7e25_10f5);
+    let (mut total, mut known, mut unknown) = (0, 0, 0);
+    for fx in fixtures().into_iter().filter(|f| f.bytes.starts_with(b"\x7fELF")) {
+        let len = fx.bytes.len() as u64;
+        let mut tables = sections_of_type(&fx.bytes, SHT_GNU_VERNEED);
+        tables.extend(sections_of_type(&fx.bytes, SHT_GNU_VERDEF));
+        for &(off, size) in tables.iter().filter(|&&(o, s)| s > 0 && o + s <= fx.bytes.len()) {
+            for _ in 0..200 {
+                let mut m = fx.bytes.clone();
+                match rng.below(3) {
+                    0 => {
+                        let cut = off + rng.below(size as u64) as usize;
+                        m[cut..off + size].fill(0);
+                    }
+                    _ => {
+                        for _ in 0..=rng.below(3) {
+                            let at = off + rng.below(size as u64) as usize & !1;
+                            let v = interesting(len, &mut rng);
+                            let width = if rng.below(2) == 0 { 2 } else { 4 };
+                            for (i, &x) in v.to_le_bytes().iter().take(width).enumerate() {
+                                if let Some(s) = m.get_mut(at + i) {
+                                    *s = if rng.below(8) == 0 { rng.next() as u8 } else { x };
+                                }
+                            }
+                        }
+                    }
+                }
+                let (c, _) = classify_with_more(&m, HEAD);
+                let whole = classify(&m, len);
+                assert_eq!(c, whole, "{} mutated at {off:#x}+{size}", fx.file);
+                if let Classification::Binary(f) = &c {
+                    let e = f.elf.as_ref().unwrap();
+                    if e.version_needs.is_some() && e.version_defs.is_some() {
+                        known += 1;
+                    } else {
+                        unknown += 1;
+                    }
+                }
+                total += 1;
+            }
+        }
+    }
+    assert!(total >= 5_000, "{total} mutations");
+    assert!(known > total / 10 && unknown > total / 10, "{known} known, {unknown} unknown of {total}");
 }

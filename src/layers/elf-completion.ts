@@ -6,16 +6,11 @@
 // the file; and captures of later ranges. A range that cannot be had leaves its fact unknown.
 
 import type { Classification, WantedRange } from '../model.js';
-import { inspect, type Piece } from '../native.js';
+import { inspect, limits, type Piece } from '../native.js';
 
-/** Kept from the start of every ELF file that wants more than its head. */
-export const PREFIX_MAX = 256 * 1024;
-/** Kept from the end of the file. */
-export const TAIL_MAX = 64 * 1024;
-/** Most bytes captured past the prefix and outside the tail, per file. */
-export const CAPTURE_MAX = 256 * 1024;
-/** Most classifier calls per file (each call can only add wants further into the file). */
-const CALLS_MAX = 16;
+// The caps are the native side's (limits(): native/src/formats/elf/complete.rs): prefixMax kept
+// from the start of every ELF file that wants more than its head, tailMax from its end,
+// captureMax captured in between, and at most completionCalls classifier calls per file.
 
 interface Capture {
   offset: number;
@@ -43,7 +38,7 @@ export class ElfCompletion {
   /** Ends of wanted ranges the prefix or a capture will hold: passing one is worth a new call. */
   private pending: number[] = [];
   private pos: number;
-  private budget = CAPTURE_MAX;
+  private budget = limits().captureMax;
   private calls = 1;
   private last: Classification;
 
@@ -52,10 +47,10 @@ export class ElfCompletion {
     private readonly size: number,
     first: Classification,
   ) {
-    const prefixLen = Math.max(Math.min(size, PREFIX_MAX), head.length);
+    const prefixLen = Math.max(Math.min(size, limits().prefixMax), head.length);
     this.prefix = { offset: 0, buf: Buffer.allocUnsafe(prefixLen), filled: head.length };
     head.copy(this.prefix.buf);
-    const tailStart = Math.max(prefixLen, size - TAIL_MAX);
+    const tailStart = Math.max(prefixLen, size - limits().tailMax);
     this.tail = tailStart < size ? { offset: tailStart, buf: Buffer.allocUnsafe(size - tailStart), filled: 0 } : null;
     this.pos = head.length;
     this.last = first;
@@ -67,9 +62,9 @@ export class ElfCompletion {
     let rest = chunk;
     while (rest.length > 0) {
       // Stop exactly at the next pending end, so that when the classifier is asked again (and so
-      // its answer) does not depend on chunk sizes — native/src/elf_complete.rs plays the same
+      // its answer) does not depend on chunk sizes — native/src/formats/elf/complete.rs plays the same
       // pass over a file read at offsets, and the two must agree.
-      const stop = this.calls < CALLS_MAX && this.pending.length > 0 ? Math.min(...this.pending) : Infinity;
+      const stop = this.calls < limits().completionCalls && this.pending.length > 0 ? Math.min(...this.pending) : Infinity;
       const take = stop === Infinity ? rest.length : Math.max(0, Math.min(rest.length, stop - this.pos));
       const piece = take === rest.length ? rest : rest.subarray(0, take);
       rest = rest.subarray(take);
@@ -78,7 +73,7 @@ export class ElfCompletion {
       overlapInto(this.prefix, piece, at);
       if (this.tail) overlapInto(this.tail, piece, at);
       for (const c of this.captures) overlapInto(c, piece, at);
-      if (this.calls < CALLS_MAX && this.pending.some((end) => end <= this.pos)) {
+      if (this.calls < limits().completionCalls && this.pending.some((end) => end <= this.pos)) {
         this.pending = this.pending.filter((end) => end > this.pos);
         this.ask(false);
       }
@@ -133,9 +128,10 @@ export async function completeAtOffsets(
 ): Promise<Classification> {
   let last = first;
   const pieces: Piece[] = [];
-  let budget = PREFIX_MAX + TAIL_MAX + CAPTURE_MAX;
+  const { prefixMax, tailMax, captureMax, completionCalls } = limits();
+  let budget = prefixMax + tailMax + captureMax;
   const tried = new Set<string>();
-  for (let calls = 1; calls < CALLS_MAX && last.status === 'binary'; calls++) {
+  for (let calls = 1; calls < completionCalls && last.status === 'binary'; calls++) {
     const fresh = (last.wants ?? []).filter((w) => !tried.has(`${w.offset}+${w.length}`));
     if (fresh.length === 0) break;
     for (const w of fresh) {

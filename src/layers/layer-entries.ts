@@ -2,28 +2,23 @@
 // opaque markers decoded, and every regular file's head bytes classified once, as the body
 // streams past. Bodies are never kept: one scratch buffer serves every entry of the layer; an ELF
 // file whose facts need ranges past its head keeps a capped few of them (elf-completion.ts), and
-// the few files the rules read whole (kept-text.ts) are kept as bytes.
+// the few files the rules read whole (native/src/layer/kept_text.rs says which) are kept as bytes.
 
 import type { Classification, LayerEntry, LayerIndex } from '../model.js';
-import { classify, isCandidate, type LayerRecords } from '../native.js';
+import { classify, isCandidate, keptTextCap, limits, type LayerRecords } from '../native.js';
 import { ElfCompletion } from './elf-completion.js';
-import { TEXT_MAX, TextBudget, textCap } from './kept-text.js';
 import type { TarBodySink, TarHeader } from './tar-reader.js';
 
-/** Bytes of each file handed to the classifier first; ELF/Mach-O/PE headers and PT_INTERP fit. */
-export const HEAD_BYTES = 4096;
-/** Most a classifier may ask for when headers sit further in (bounded memory per layer). */
-export const MAX_HEAD_BYTES = 1 << 20;
-const SHEBANG_MAX = 256;
-/** Whether a file's whole text is kept, budget aside (the name src/sources/rootfs-dir.ts imports). */
-export function isLoaderConfig(path: string, size: number): boolean {
-  const cap = textCap(path);
-  return cap !== null && size <= cap;
+// The head, text and #! limits and the kept-text policy are the native side's (native/src/layer/).
+
+/** Whether a file's whole text is kept for the rules, the layer's caps aside. */
+export function keepsWholeText(path: string, size: number): boolean {
+  const cap = keptTextCap(path);
+  return cap > 0 && size <= cap;
 }
-export { TEXT_MAX };
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
-/** The walker's type numbers (native/src/tar_header.rs EntryType). */
+/** The walker's type numbers (native/src/tar/header.rs EntryType). */
 const ENTRY_TYPES: TarHeader['type'][] = ['file', 'hardlink', 'symlink', 'directory', 'other'];
 
 /** Lexically normalizes a tar name to an absolute path: "./usr//lib/" → "/usr/lib"; ".." clamps at "/". */
@@ -52,12 +47,14 @@ function joinChild(dir: string, name: string): string {
  */
 export class LayerEntryCollector {
   private readonly entries: LayerEntry[] = [];
-  private scratch = Buffer.allocUnsafe(HEAD_BYTES);
+  private scratch = Buffer.allocUnsafe(limits().headBytes);
   private filled = 0;
   private want = 0;
   private current: LayerEntry | null = null;
   private completion: ElfCompletion | null = null;
-  private readonly texts = new TextBudget();
+  /** Texts kept so far, and their bytes, against the layer's caps. */
+  private texts = 0;
+  private textBytes = 0;
   private readonly sink: TarBodySink = {
     data: (chunk) => this.onData(chunk),
     end: () => this.onEnd(),
@@ -70,8 +67,8 @@ export class LayerEntryCollector {
     if (entry === null) return null;
     this.current = entry;
     this.filled = 0;
-    const text = this.texts.wants(entry.path, h.size);
-    this.want = text ? h.size : Math.min(HEAD_BYTES, h.size);
+    const text = this.textRoom(h.size) && keepsWholeText(entry.path, h.size);
+    this.want = text ? h.size : Math.min(limits().headBytes, h.size);
     this.grow(this.want);
     return this.sink;
   };
@@ -155,7 +152,7 @@ export class LayerEntryCollector {
     for (let i = 0, m = 0; i < r.count; i++, m += 4) {
       const type = ENTRY_TYPES[meta[m]!]!;
       const linkname = type === 'hardlink' || type === 'symlink' ? links[link++]! : '';
-      // The walker normalized the path already (native/src/layer_scan.rs).
+      // The walker normalized the path already (native/src/layer/path.rs).
       const entry = this.entry(names[i]!, type, linkname, meta[m + 2]!, meta[m + 1]!);
       if (entry === null) continue;
       const x = meta[m + 3]!;
@@ -176,7 +173,7 @@ export class LayerEntryCollector {
       return;
     }
     const c = classify(head, entry.size);
-    if (c.status === 'need-more' && !atEnd && c.bytes > this.filled && c.bytes <= Math.min(MAX_HEAD_BYTES, entry.size)) {
+    if (c.status === 'need-more' && !atEnd && c.bytes > this.filled && c.bytes <= Math.min(limits().maxHeadBytes, entry.size)) {
       this.grow(c.bytes);
       this.want = c.bytes;
       return; // keep collecting; decide again when `want` bytes are in
@@ -192,10 +189,16 @@ export class LayerEntryCollector {
   /** A script's first line, or the whole text of a file the rules read (a copy: the scratch buffer is reused). */
   private noteText(entry: LayerEntry, head: Buffer): void {
     if (head[0] === 0x23 && head[1] === 0x21) entry.shebang = firstLine(head);
-    if (head.length === entry.size && this.texts.wants(entry.path, entry.size)) {
+    if (head.length === entry.size && this.textRoom(entry.size) && keepsWholeText(entry.path, entry.size)) {
       entry.text = Buffer.from(head);
-      this.texts.spend(entry.size);
+      this.texts++;
+      this.textBytes += entry.size;
     }
+  }
+
+  /** Whether the layer's caps leave room for one more text of `size` bytes. */
+  private textRoom(size: number): boolean {
+    return this.texts < limits().textsPerLayer && this.textBytes + size <= limits().textBytesPerLayer;
   }
 
   private settle(entry: LayerEntry, c: Classification): void {
@@ -207,7 +210,7 @@ export class LayerEntryCollector {
         entry.unreadable = { format: c.format, reason: c.reason };
         break;
       case 'need-more':
-        entry.unreadable = { format: 'elf', reason: `headers extend past the first ${MAX_HEAD_BYTES} bytes` };
+        entry.unreadable = { format: 'elf', reason: `headers extend past the first ${limits().maxHeadBytes} bytes` };
         break;
       case 'not-binary':
         break;
@@ -232,6 +235,7 @@ export class LayerEntryCollector {
 
 function firstLine(head: Buffer): string {
   let end = head.indexOf(0x0a);
-  if (end < 0 || end > SHEBANG_MAX) end = Math.min(head.length, SHEBANG_MAX);
+  const max = limits().shebangMax;
+  if (end < 0 || end > max) end = Math.min(head.length, max);
   return head.toString('utf8', 0, end).replace(/\r$/, '');
 }

@@ -1,6 +1,6 @@
 // One layer's bytes (compressed or not) in, its LayerIndex out. The same push interface serves a
 // layer nested in an outer archive and a layer blob read from disk or the network: the
-// decompressor's plain tar goes straight into the native layer walker (native/src/layer_walk.rs),
+// decompressor's plain tar goes straight into the native layer walker (native/src/layer/),
 // whose one flat result per layer layer-entries.ts turns into LayerEntry records. It optionally
 // checks the bytes against the digest the manifest names, since a mismatch must end the scan.
 
@@ -100,7 +100,7 @@ export function createLayerScanner(digest: string | null, where: string, verify:
 
 /**
  * A zstd layer through `zstd -dc` whose output the addon reads into the walker on its own thread
- * (layer_walk.rs CommandPushScan): only the compressed bytes pass through here, after the same
+ * (native/src/layer/command.rs CommandPushScan): only the compressed bytes pass through here, after the same
  * frame walker as the streaming decoders (its refusals and truncation rule come first).
  */
 function nativeZstdCommand(where: string): { write(b: Buffer): void; backlog: number; drain(): Promise<void>; end(): Promise<LayerRecords> } {

@@ -5,6 +5,7 @@
 // docs/tar-reader.md has the reasons and the exact rules.
 
 import { ElfscanError } from '../errors.js';
+import { limits } from '../native.js';
 import {
   BAD_BLOCK,
   BLOCK,
@@ -45,8 +46,8 @@ export interface TarBodySink {
   end(): void;
 }
 
-/** PAX records and GNU long names are capped at this size, as Go's archive/tar does. */
-export const MAX_HEADER_RECORD = 1 << 20;
+// PAX records and GNU long names are capped at limits().headerRecordMax (1 MiB, as Go's
+// archive/tar caps them; native/src/tar/error.rs).
 
 const S_HEADER = 0;
 const S_BODY = 1;
@@ -236,7 +237,7 @@ export class TarReader {
   }
 
   private startMeta(kind: number, size: number, at: number): void {
-    if (size > MAX_HEADER_RECORD) throw this.fail('tar entry header larger than 1 MiB');
+    if (size > limits().headerRecordMax) throw this.fail('tar entry header larger than 1 MiB');
     this.metaKind = kind;
     this.metaAt = at;
     this.meta = kind === M_IGNORED ? null : Buffer.allocUnsafe(size);
@@ -333,9 +334,9 @@ export class TarReader {
    * number of segments, then an offset and a length per segment. The stored data follows it.
    */
   private mapBlock(b: Buffer, o: number): void {
-    if (this.metaFill + BLOCK > MAX_HEADER_RECORD) throw this.fail('tar entry header larger than 1 MiB');
+    if (this.metaFill + BLOCK > limits().headerRecordMax) throw this.fail('tar entry header larger than 1 MiB');
     if (this.meta === null || this.meta.length < this.metaFill + BLOCK) {
-      const grown = Buffer.allocUnsafe(Math.min(MAX_HEADER_RECORD, Math.max(4 * BLOCK, 2 * (this.metaFill + BLOCK))));
+      const grown = Buffer.allocUnsafe(Math.min(limits().headerRecordMax, Math.max(4 * BLOCK, 2 * (this.metaFill + BLOCK))));
       if (this.meta !== null) this.meta.copy(grown, 0, 0, this.metaFill);
       this.meta = grown;
     }
@@ -349,7 +350,7 @@ export class TarReader {
       this.mapLines++;
       if (this.mapLines === 1) {
         const count = decimal(m, 0, i);
-        if (count < 0 || count > MAX_HEADER_RECORD) throw this.mapError();
+        if (count < 0 || count > limits().headerRecordMax) throw this.mapError();
         this.mapNeed = 1 + 2 * count;
       }
     }

@@ -8,12 +8,15 @@ import { MAX_SYMLINKS, countFiles, lookup, makeDir, nonDirectories, splitPath, w
 export class FileTree {
   private readonly root: Node = makeDir('/', 0o755, 0);
   private countCache: number | null = 0;
+  /** files() in order, once the layers are applied: every rule walks them, and sorting each directory again is most of a walk. */
+  private filesCache: FinalFile[] | null = null;
   private ignored = 0;
 
   /** Applies one layer over the ones applied before it; layerNo is its index in the manifest. */
   applyLayer(layer: LayerIndex, layerNo: number): void {
     this.ignored += applyLayer(this.root, layer, layerNo);
     this.countCache = null;
+    this.filesCache = null;
   }
 
   /** The entry at exactly this path (no symlink followed on the way or at the end). */
@@ -34,7 +37,8 @@ export class FileTree {
 
   /** Every non-directory of the final filesystem in path order (see nonDirectories). Do not apply layers while iterating. */
   files(): IterableIterator<FinalFile> {
-    return nonDirectories(this.root);
+    this.filesCache ??= [...nonDirectories(this.root)];
+    return this.filesCache.values();
   }
 
   /** Regular files, hard links included, in the final filesystem. */

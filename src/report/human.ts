@@ -1,11 +1,12 @@
 // The report for people, in a terminal or a CI log: one block per image, one line per finding,
-// long runs of the same finding in one directory folded into a count, and a summary line.
+// long runs of the same finding in one directory folded into a count, with --all a table of every
+// binary after the findings, and a summary line.
 
-import type { Finding, ImageReport, PackageRef, Report } from '../model.js';
+import type { BinaryRecord, Finding, ImageReport, PackageRef, Report } from '../model.js';
 
 export interface HumanOptions {
   color: boolean;
-  /** Only findings; no image headers and no summary when nothing was found. */
+  /** Only findings; no image headers, no --all table and no summary when nothing was found. */
   quiet: boolean;
   seconds: number;
 }
@@ -44,7 +45,8 @@ function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boo
   const platform = declared === expected ? `${expected}` : `expected ${expected}, declared ${declared ?? 'nothing'}`;
   if (!quiet) {
     const st = image.stats;
-    lines.push(paint('bold', `${name} (${platform})`) + paint('dim', `  ${plural(st.layers, 'layer')}, ${plural(st.files, 'file')}, ${plural(st.binaries, 'binary', 'binaries')}`));
+    const libc = image.libc ? `, ${[image.libc.flavor, image.libc.version].filter(Boolean).join(' ')}` : '';
+    lines.push(paint('bold', `${name} (${platform})`) + paint('dim', `  ${plural(st.layers, 'layer')}, ${plural(st.files, 'file')}, ${plural(st.binaries, 'binary', 'binaries')}${libc}`));
   }
   for (const group of foldRuns(image.findings)) {
     const f = group[0]!;
@@ -55,7 +57,21 @@ function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boo
     }
   }
   if (!quiet && image.findings.length === 0) lines.push(paint('ok', '  no findings'));
+  if (!quiet && image.binaries) lines.push(...inventory(image.binaries, paint));
   return lines;
+}
+
+/** --all: every binary of the image (sorted by path, as the scan lists them), one row each. */
+function inventory(binaries: BinaryRecord[], paint: Paint): string[] {
+  if (binaries.length === 0) return [paint('dim', '  binaries: none')];
+  const rows = binaries.map((b) => [b.platform, b.kind, b.path, b.interpreter ? `interpreter ${b.interpreter}` : '']);
+  // reduce, not Math.max(...): an image can hold more binaries than a call takes arguments.
+  const width = (col: number) => rows.reduce((w, r) => Math.max(w, r[col]!.length), 0);
+  const [w0, w1] = [width(0), width(1)];
+  return [
+    paint('bold', `  ${plural(binaries.length, 'binary', 'binaries')}:`),
+    ...rows.map(([platform, kind, path, interp]) => `    ${platform!.padEnd(w0)}  ${kind!.padEnd(w1)}  ${path}${interp ? paint('dim', `  ${interp}`) : ''}`),
+  ];
 }
 
 function findingLine(f: Finding, paint: Paint): string {

@@ -1,11 +1,13 @@
 // SARIF 2.1.0 for code-scanning uploads (GitHub, GitLab, Azure DevOps): one run, the rule catalog
 // as the driver's rules, one result per finding. A file is located by its path inside the image —
 // relative to the IMAGE_ROOT base, because it is no file of the repository — and the image by a
-// logical location; a finding about a whole image is located at the image's name.
+// logical location; a finding about a whole image is located at the image's name. With --all,
+// the inventory goes where SARIF keeps the files a run looked at, run.artifacts: each image
+// once, each of its binaries nested in it (parentIndex) with its facts as properties.
 // Formatting only: every decision was made by the rules.
 
 import { createHash } from 'node:crypto';
-import type { Finding, ImageReport, PackageRef, Report, Severity } from '../model.js';
+import type { BinaryRecord, Finding, ImageReport, PackageRef, Report, Severity } from '../model.js';
 import { RULE_CATALOG } from '../rules/catalog.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
@@ -55,6 +57,14 @@ export interface SarifResult {
   };
 }
 
+/** An image (roles: analysisTarget) or, nested in one through parentIndex, one of its binaries. */
+export interface SarifArtifact {
+  location: { uri: string; uriBaseId?: string };
+  parentIndex?: number;
+  roles?: ['analysisTarget'];
+  properties: Record<string, unknown>;
+}
+
 export interface SarifLog {
   $schema: string;
   version: '2.1.0';
@@ -63,6 +73,8 @@ export interface SarifLog {
       tool: { driver: { name: 'elfscan'; version: string; semanticVersion: string; rules: SarifRule[] } };
       originalUriBaseIds: Record<string, { uri: string; description: Text }>;
       invocations: { executionSuccessful: true }[];
+      /** Only with --all (the JSON report's `binaries`). */
+      artifacts?: SarifArtifact[];
       results: SarifResult[];
       properties: { source: string; images: Omit<ImageReport, 'findings' | 'binaries'>[]; summary: Report['summary'] };
     },
@@ -104,10 +116,11 @@ export function sarifLog(report: Report): SarifLog {
           },
         },
         invocations: [{ executionSuccessful: true }],
+        ...(report.images.some((i) => i.binaries) ? { artifacts: artifacts(report) } : {}),
         results: report.images.flatMap((image) => image.findings.map((f) => result(f, image, report, ruleIndex.get(f.rule) ?? -1))),
         properties: {
           source: report.source,
-          images: report.images.map(({ ref, manifestDigest, platform, stats }) => ({ ref, manifestDigest, platform, stats })),
+          images: report.images.map(({ ref, manifestDigest, platform, stats, libc }) => ({ ref, manifestDigest, platform, stats, libc })),
           summary: report.summary,
         },
       },
@@ -134,6 +147,22 @@ function result(f: Finding, image: ImageReport, report: Report, ruleIndex: numbe
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint([f.rule, platform ?? '', f.path ?? name, f.found ?? '']) },
     properties: { image: name, platform, layer: f.layer, found: f.found, expected: f.expected, ...(f.package ? { package: f.package } : {}) },
   };
+}
+
+function artifacts(report: Report): SarifArtifact[] {
+  const out: SarifArtifact[] = [];
+  for (const image of report.images) {
+    const parentIndex = out.length;
+    const { ref, manifestDigest, platform } = image;
+    out.push({ location: { uri: uriPath(imageName(image, report)) }, roles: ['analysisTarget'], properties: { ref, manifestDigest, platform } });
+    for (const b of image.binaries ?? []) out.push({ location: { uri: uriPath(b.path), uriBaseId: IMAGE_ROOT }, parentIndex, properties: binaryProperties(b) });
+  }
+  return out;
+}
+
+/** The record as the JSON report has it, less the path the location already gives. */
+function binaryProperties({ path: _path, ...facts }: BinaryRecord): Record<string, unknown> {
+  return facts;
 }
 
 /** How an image is named to a person: its reference, else its digest, else the source given. */

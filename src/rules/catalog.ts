@@ -86,6 +86,16 @@ const RULES: Record<RuleId, Omit<RuleInfo, 'id'>> = {
       'nothing runs — and any other library a warning: loading fails when it is first needed. Install the package that provides ' +
       'it in the final stage, or copy it from the build stage.',
   },
+  'missing-symbol-version': {
+    severity: 'error',
+    summary: "A symbol version the file needs is not defined by the image's copy of the library.",
+    help:
+      'The file needs a symbol version (`GLIBC_2.34` of `libc.so.6`, `GLIBCXX_3.4.30` of `libstdc++.so.6`, `CXXABI_1.3.13` …) ' +
+      'that the library the loader would find in the image does not define, so it fails at start with "version `GLIBC_2.34\' not ' +
+      'found". It was built on a newer distribution than the image: a binary from a newer build stage, or a prebuilt addon, ' +
+      'copied into an older runtime base. Build it in a stage with the same base as the final image, or use a base whose glibc ' +
+      '(or libstdc++6) is at least the version named.',
+  },
   'page-size': {
     severity: 'warning',
     summary: 'An arm64 binary aligned below 16 KiB will not load on 16K- or 64K-page kernels.',

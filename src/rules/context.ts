@@ -15,7 +15,7 @@ export interface RuleContext {
   layerDigest(n: number): string | null;
   /** The kept text of a small loader configuration file in the final filesystem (see layer-entries.ts). */
   text?: (path: string) => string | undefined;
-  /** Every text the layers kept (src/layers/kept-text.ts), as the final filesystem shows them. */
+  /** Every text the layers kept (native/src/layer/kept_text.rs), as the final filesystem shows them. */
   texts?: KeptTexts;
 }
 

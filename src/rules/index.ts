@@ -10,6 +10,7 @@ import { missingInterpreter } from './missing-interpreter.js';
 import { missingLibrary } from './missing-library.js';
 import { missingNativeBuild } from './missing-native-build.js';
 import { missingPlatformPackage } from './missing-platform-package.js';
+import { missingSymbolVersion } from './missing-symbol-version.js';
 import { oneCause } from './one-cause.js';
 import { pageSize } from './page-size.js';
 import { platformMismatch } from './platform-mismatch.js';
@@ -20,6 +21,7 @@ export const RULES: Rule[] = [
   binaryPlatform,
   missingInterpreter,
   missingLibrary,
+  missingSymbolVersion,
   pageSize,
   missingPlatformPackage,
   missingNativeBuild,

@@ -6,6 +6,8 @@
 
 import type { BinaryFacts, FinalFile } from '../model.js';
 import type { FileTree } from '../overlay/file-tree.js';
+import type { RuleContext } from './context.js';
+import { configEnv, type Libc } from './image-facts.js';
 import { multiarchDirs } from './triplets.js';
 
 /** How deep ld.so.conf includes are followed (glibc has no limit; loops must end). */
@@ -53,6 +55,16 @@ export function loaderConfig(tree: FileTree, text: (path: string) => string | un
     if (m && body !== undefined) muslPath.set(m[1]!, body.split(/[\n:]/).map((s) => s.trim()).filter((s) => s.startsWith('/')));
   }
   return { ldLibraryPath, confDirs, muslPath };
+}
+
+/** Each image's loader configuration, read once for the rules that ask (a tree is one image's). */
+const configs = new WeakMap<FileTree, LoaderConfig>();
+
+/** The image's loader configuration, with LD_LIBRARY_PATH from its config. */
+export function imageLoaderConfig(ctx: RuleContext): LoaderConfig {
+  let cfg = configs.get(ctx.tree);
+  if (!cfg) configs.set(ctx.tree, (cfg = loaderConfig(ctx.tree, ctx.text ?? (() => undefined), configEnv(ctx.config, 'LD_LIBRARY_PATH'))));
+  return cfg;
 }
 
 /** Files matching a glob whose only wildcards are in the last component (ld.so.conf.d/*.conf). */
@@ -105,6 +117,54 @@ export function searchPath(file: FinalFile, facts: BinaryFacts, cfg: LoaderConfi
   if (facts.bits === 32 && facts.machine === 62) dirs.push('/libx32', '/usr/libx32');
   dirs.push('/lib', '/usr/lib', '/usr/local/lib');
   return dirs;
+}
+
+/** Whether `facts` is loaded by musl's loader: the image's C library is musl, or the file names musl's loader. */
+export function loadedByMusl(facts: BinaryFacts, libc: Libc | null): boolean {
+  return libc === 'musl' || /ld-musl-/.test(facts.interpreter ?? '');
+}
+
+/** Whether the loader `facts` names (PT_INTERP), if any, is in the image for its CPU: otherwise missing-interpreter speaks for the file. */
+export function interpreterFound(tree: FileTree, facts: BinaryFacts): boolean {
+  if (!facts.interpreter) return true;
+  const loader = tree.resolve(facts.interpreter);
+  return Boolean(loader && loader.type === 'file' && compatible(loader, facts));
+}
+
+/** What the loader finds for a DT_NEEDED name: the first compatible file, only files for another CPU, or nothing. */
+export type Found = { file: FinalFile; path: string } | 'foreign' | 'missing';
+
+/**
+ * Lookups already made in a final filesystem, by folders, name and the layout asking: most files
+ * share the default search path, and two rules ask for the same names (the tree no longer
+ * changes once the rules run).
+ */
+const lookups = new WeakMap<FileTree, Map<string, Found>>();
+
+/** Looks `name` up in `dirs` as the loader does (a name with a slash is a path); `path` is where it was found. */
+export function findLibrary(tree: FileTree, name: string, dirs: string[], facts: BinaryFacts): Found {
+  let seen = lookups.get(tree);
+  if (!seen) lookups.set(tree, (seen = new Map()));
+  const key = `${facts.machine}/${facts.bits}/${facts.endian}\0${name}\0${dirs.join('\0')}`;
+  let found = seen.get(key);
+  if (found === undefined) seen.set(key, (found = lookup(tree, name, dirs, facts)));
+  return found;
+}
+
+function lookup(tree: FileTree, name: string, dirs: string[], facts: BinaryFacts): Found {
+  if (name.includes('/')) {
+    const f = tree.resolve(name);
+    return f && f.type === 'file' ? (compatible(f, facts) ? { file: f, path: name } : 'foreign') : 'missing';
+  }
+  let foreign = false;
+  for (const dir of dirs) {
+    const path = `${dir === '/' ? '' : dir}/${name}`;
+    const f = tree.resolve(path);
+    if (!f || f.type !== 'file') continue;
+    if (compatible(f, facts)) return { file: f, path };
+    foreign = true;
+  }
+  return foreign ? 'foreign' : 'missing';
 }
 
 /** Whether a found library can serve `facts`: ld.so skips files of another class or CPU and goes on. */

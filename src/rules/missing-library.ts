@@ -9,8 +9,8 @@
 import type { BinaryFacts, FinalFile, Finding } from '../model.js';
 import { describeFacts, formatPlatform, judge } from '../platform.js';
 import type { RuleContext } from './context.js';
-import { configEnv, imageLibc } from './image-facts.js';
-import { compatible, loaderConfig, searchPath, type LoaderConfig } from './loader-path.js';
+import { imageLibc } from './image-facts.js';
+import { findLibrary, imageLoaderConfig, loadedByMusl, searchPath, type LoaderConfig } from './loader-path.js';
 import { hintOf } from './model/hint.js';
 
 /** The C library and loader names — glibc's split-out parts included: nothing at all runs without them. */
@@ -28,13 +28,12 @@ export function missingLibrary(ctx: RuleContext): Finding[] {
     if (!facts || facts.format !== 'elf' || !facts.needed?.length) continue;
     if (facts.kind !== 'executable' && facts.kind !== 'shared-library') continue;
     if (judge(facts, expected).kind !== 'match') continue;
-    cfg ??= loaderConfig(ctx.tree, ctx.text ?? (() => undefined), configEnv(ctx.config, 'LD_LIBRARY_PATH'));
-    const musl = libc === 'musl' || /ld-musl-/.test(facts.interpreter ?? '');
-    const dirs = searchPath(file, facts, cfg, musl);
+    cfg ??= imageLoaderConfig(ctx);
+    const dirs = searchPath(file, facts, cfg, loadedByMusl(facts, libc));
     const missing: { name: string; found: 'foreign' | 'missing' }[] = [];
     for (const name of facts.needed) {
-      const found = lookup(ctx, name, dirs, facts);
-      if (found !== 'ok') missing.push({ name, found });
+      const found = findLibrary(ctx.tree, name, dirs, facts);
+      if (typeof found === 'string') missing.push({ name, found });
     }
     if (missing.length === 0) continue;
     // One finding per file, led by the most serious name: one root cause, one line.
@@ -70,20 +69,4 @@ function finding(file: FinalFile, facts: BinaryFacts, ctx: RuleContext, severity
     expected: ctx.expected ? formatPlatform(ctx.expected) : null,
     message: `${describeFacts(facts)}: ${why}`,
   };
-}
-
-/** 'ok' when a compatible file is found, 'foreign' when only files for another CPU are, else 'missing'. */
-function lookup(ctx: RuleContext, name: string, dirs: string[], facts: BinaryFacts): 'ok' | 'foreign' | 'missing' {
-  if (name.includes('/')) {
-    const f = ctx.tree.resolve(name);
-    return f && f.type === 'file' ? (compatible(f, facts) ? 'ok' : 'foreign') : 'missing';
-  }
-  let foreign = false;
-  for (const dir of dirs) {
-    const f = ctx.tree.resolve(`${dir === '/' ? '' : dir}/${name}`);
-    if (!f || f.type !== 'file') continue;
-    if (compatible(f, facts)) return 'ok';
-    foreign = true;
-  }
-  return foreign ? 'foreign' : 'missing';
 }

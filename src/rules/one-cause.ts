@@ -18,6 +18,7 @@ const PRECEDENCE: Partial<Record<RuleId, number>> = {
   'variant-mismatch': 1,
   'missing-interpreter': 2,
   'missing-library': 3,
+  'missing-symbol-version': 4,
 };
 /** Findings about a folder or the configuration, not about a file's content. */
 const NOT_FILE: ReadonlySet<RuleId> = new Set(['missing-platform-package', 'missing-native-build', 'entrypoint-missing', 'by-design', 'unreadable-binary']);

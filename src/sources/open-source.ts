@@ -19,7 +19,7 @@ import { dockerArchiveImages } from './docker-manifest.js';
 import { ociDirStore } from './oci-dir.js';
 import { ociLayoutImages } from './oci-index.js';
 import { ProgressMeter } from '../progress.js';
-import { looksLikeReference } from './registry/reference.js';
+import { looksLikeReference, noSuchPath } from './registry/reference.js';
 import { openRegistry, type RegistrySourceOptions } from './registry/registry-source.js';
 import { scanRootfsDir } from './rootfs-dir.js';
 import { stdinChunks } from './stdin-chunks.js';
@@ -56,7 +56,7 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
     const code = (e as NodeJS.ErrnoException).code;
     // A local path that exists always wins; only a name that is not one can be a registry reference.
     if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, { ...options.registry, meter });
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, 'no such file or directory');
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, noSuchPath(source));
     if (code === 'EACCES') throw new ElfscanError(source, 'cannot be read (permission denied)');
     throw new ElfscanError(source, `cannot be read (${code ?? String(e)})`);
   }

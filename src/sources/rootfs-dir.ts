@@ -5,11 +5,11 @@
 import { lstat, open, opendir, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { completeAtOffsets } from '../layers/elf-completion.js';
-import { HEAD_BYTES, LayerEntryCollector, MAX_HEAD_BYTES, TEXT_MAX, isLoaderConfig } from '../layers/layer-entries.js';
+import { LayerEntryCollector, keepsWholeText } from '../layers/layer-entries.js';
 import { asReadError } from '../layers/layer-scanner.js';
 import type { TarHeader } from '../layers/tar-reader.js';
 import type { Classification, LayerIndex } from '../model.js';
-import { classify, isCandidate } from '../native.js';
+import { classify, isCandidate, limits } from '../native.js';
 import type { ProgressMeter } from '../progress.js';
 
 /** Heads read at once: enough to hide file-open latency without hoarding descriptors. */
@@ -77,11 +77,11 @@ async function readFile(path: string, h: TarHeader): Promise<{ head: Buffer; c: 
   const fh = await open(path, 'r');
   try {
     const size = h.size;
-    const first = isLoaderConfig(h.name.startsWith('/') ? h.name : `/${h.name}`, size) ? TEXT_MAX : HEAD_BYTES * 4;
+    const first = keepsWholeText(h.name.startsWith('/') ? h.name : `/${h.name}`, size) ? limits().textMax : limits().headBytes * 4;
     let head = await readAt(fh, 0, Math.min(size, first));
     if (!isCandidate(head)) return { head, c: null };
     let c = classify(head, size);
-    while (c.status === 'need-more' && c.bytes > head.length && c.bytes <= Math.min(MAX_HEAD_BYTES, size)) {
+    while (c.status === 'need-more' && c.bytes > head.length && c.bytes <= Math.min(limits().maxHeadBytes, size)) {
       head = await readAt(fh, 0, c.bytes);
       c = classify(head, size);
     }

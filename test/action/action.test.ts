@@ -282,6 +282,12 @@ describe('action.yml', () => {
     expect(action.inputs['fail-on']!.default).toBe('error');
   });
 
+  it('runs elfscan on a Node it supports: 24 by default, and says which ones it takes', () => {
+    expect(action.inputs['node-version']!.default).toBe('24');
+    expect(action.inputs['node-version']!.description).toContain('22 or 24 (elfscan supports Node 22.15 and newer');
+    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))!.with).toEqual({ 'node-version': '${{ inputs.node-version }}' });
+  });
+
   it('uploads SARIF only when asked, before the gate, and gates on the scan step’s exit code', () => {
     const upload = steps.findIndex((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
     const gate = steps.findIndex((s) => s.run?.includes('action-gate.sh'));

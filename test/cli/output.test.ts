@@ -50,7 +50,9 @@ describe('--format json (spec §8)', () => {
     expect(report.tool.name).toBe('elfscan');
     expect(report.source).toBe(path);
     const img = report.images[0];
-    expect(Object.keys(img)).toEqual(['ref', 'manifestDigest', 'platform', 'stats', 'findings']);
+    expect(Object.keys(img)).toEqual(['ref', 'manifestDigest', 'platform', 'stats', 'libc', 'findings']);
+    // The stand-in loader and libc.so.6 (a fixture library) define no GLIBC_ versions.
+    expect(img.libc).toEqual({ flavor: 'glibc', version: null });
     expect(img.ref).toBe('app:1');
     expect(img.stats).toEqual({ layers: 1, files: 4, binaries: 4, bytesRead: expect.any(Number) });
     expect(img.stats.bytesRead).toBeGreaterThan(0);
@@ -108,7 +110,7 @@ describe('output destinations', () => {
 describe('human output', () => {
   it('names the image, each finding and a summary line', async () => {
     const r = await runCli([writeArchive(broken, 'docker-25')]);
-    expect(r.stdout).toMatch(/^app:1 \(linux\/arm64\)\s+1 layer, 4 files, 4 binaries\n/);
+    expect(r.stdout).toMatch(/^app:1 \(linux\/arm64\)\s+1 layer, 4 files, 4 binaries, glibc\n/);
     expect(r.stdout).toContain('error   arch-mismatch: /app/x.node\n');
     expect(r.stdout).toContain('x86-64 shared library in a linux/arm64 image');
     expect(r.stdout).toMatch(/\n1 image, 4 files, 4 binaries: 1 error, 0 warnings, 0 infos \(\d+\.\d s\)\n$/);

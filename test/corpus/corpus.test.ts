@@ -8,15 +8,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
 import type { Finding, ImageReport } from '../../src/model.js';
-import { CORPUS_DIR, ensureCorpus, imagePath } from '../setup/corpus.js';
+import { CORPUS_DIR, imagePath } from '../setup/corpus-cache.js';
 import { CORPUS, type CorpusImage, type Label } from './images.js';
 
 const reports = new Map<string, ImageReport>();
 
 beforeAll(async () => {
-  ensureCorpus();
+  // The images were built by the test set-up (scripts/test-setup.mjs); the global set-up checked them.
   for (const img of CORPUS) reports.set(img.name, (await scan(imagePath(img))).images[0]!);
-}, 1_800_000); // a fresh machine first runs apt-get update for six added architectures (~10 min)
+}, 180_000);
 
 function matches(l: Label, f: Finding): boolean {
   return f.rule === l.rule && f.severity === l.severity && (l.path === undefined ? f.path === null : f.path !== null && new RegExp(`^${l.path}$`).test(f.path));

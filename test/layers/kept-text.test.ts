@@ -1,16 +1,15 @@
-// The one kept-text policy, written twice (src/layers/kept-text.ts, native/src/kept_text.rs):
-// on a layer holding every kind of file the loader model reads and their look-alikes, the native
-// walker — pushed in chunks and reading a file at offsets — and the TypeScript collector keep
-// exactly the same texts, and no others; and the caps hold.
+// The kept-text policy (native/src/layer/kept_text.rs, its cases tested there): on a layer
+// holding every kind of file the loader model reads and their look-alikes, the native walker —
+// pushed in chunks and reading a file at offsets — and the TypeScript collector, which asks the
+// addon's keptTextCap(), keep exactly the same texts, and no others.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LayerEntryCollector } from '../../src/layers/layer-entries.js';
-import { textCap, TextBudget, TEXTS_PER_LAYER } from '../../src/layers/kept-text.js';
 import { layerIndex, nativeTarSink } from '../../src/layers/layer-scanner.js';
 import { TarReader } from '../../src/layers/tar-reader.js';
-import { layerScanFile } from '../../src/native.js';
+import { keptTextCap, layerScanFile } from '../../src/native.js';
 import { tempDir } from '../helpers/image-builder.js';
 import { buildTar, type TarEntry } from '../helpers/tar-builder.js';
 
@@ -78,20 +77,10 @@ describe('the kept-text policy', () => {
   });
 
   it('caps each kind by size', () => {
-    expect(textCap('/etc/ld.so.conf')).toBe(16 * 1024);
-    expect(textCap('/app/node_modules/x/package.json')).toBe(64 * 1024);
-    expect(textCap('/var/lib/dpkg/info/x.list')).toBe(4 << 20);
-    expect(textCap('/var/lib/dpkg/status')).toBe(32 << 20);
-    expect(textCap('/etc/passwd')).toBeNull();
-  });
-
-  it('caps a layer by count and bytes', () => {
-    const b = new TextBudget();
-    expect(b.wants('/etc/ld.so.conf', 10)).toBe(true);
-    for (let i = 0; i < TEXTS_PER_LAYER; i++) b.spend(1);
-    expect(b.wants('/etc/ld.so.conf', 10)).toBe(false);
-    const big = new TextBudget();
-    for (let i = 0; i < 4; i++) big.spend(32 << 20);
-    expect(big.wants('/etc/ld.so.conf', 1)).toBe(false);
+    expect(keptTextCap('/etc/ld.so.conf')).toBe(16 * 1024);
+    expect(keptTextCap('/app/node_modules/x/package.json')).toBe(64 * 1024);
+    expect(keptTextCap('/var/lib/dpkg/info/x.list')).toBe(4 << 20);
+    expect(keptTextCap('/var/lib/dpkg/status')).toBe(32 << 20);
+    expect(keptTextCap('/etc/passwd')).toBe(0);
   });
 });

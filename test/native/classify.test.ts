@@ -20,7 +20,7 @@ function expectComplete(f: BinaryFacts): void {
   expect(Object.keys(f).sort()).toEqual(
     [
       'bits', 'cpu', 'eabi', 'endian', 'flags', 'floatAbi', 'format', 'interpreter', 'kind', 'machine', 'osabi', 'platform', 'slices',
-      ...(f.format === 'elf' ? ['armArch', 'isaLevel', 'loadAlign', 'needed', 'rpath', 'runpath', 'soname'] : []),
+      ...(f.format === 'elf' ? ['armArch', 'isaLevel', 'loadAlign', 'needed', 'rpath', 'runpath', 'soname', 'versionsDefined', 'versionsNeeded'] : []),
     ].sort(),
   );
   expect(['elf', 'macho', 'pe']).toContain(f.format);

@@ -6,9 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
-import { ElfCompletion, PREFIX_MAX } from '../../src/layers/elf-completion.js';
+import { ElfCompletion } from '../../src/layers/elf-completion.js';
 import type { BinaryFacts, Classification } from '../../src/model.js';
-import { classify, inspect } from '../../src/native.js';
+import { classify, inspect, limits } from '../../src/native.js';
 import { tempDir, writeArchive } from '../helpers/image-builder.js';
 import { FIXTURES, classifyFile, expectedFixtures } from './fixtures.js';
 
@@ -48,13 +48,13 @@ describe('ElfCompletion', () => {
 
   it('completes the same when the head is only 64 bytes and every want arrives later', () => {
     // Push the dynamic string table past the kept prefix: a file whose .dynstr lies beyond
-    // PREFIX_MAX and before .dynamic cannot be completed in one pass.
+    // the kept prefix and before .dynamic cannot be completed in one pass.
     const lib = readFileSync(`${FIXTURES}amd64/libhello.so`);
     const whole = facts(classifyFile(`${FIXTURES}amd64/libhello.so`).result);
     expect(whole.needed).toEqual(['libc.so.6']);
     // The same answer when the stream starts with only 64 bytes of head (wants arrive later).
     expect(facts(stream(lib, 100, 64))).toEqual(whole);
-    expect(PREFIX_MAX).toBe(256 * 1024);
+    expect(limits().prefixMax).toBe(1024 * 1024);
   });
 });
 
@@ -115,17 +115,17 @@ function farDynamic(strAt: number, dynAt: number, size: number): Buffer {
 
 describe('per-file caps', () => {
   it('a .dynstr beyond the kept prefix and before .dynamic leaves the needs unknown in a stream, known with random access', () => {
-    const file = farDynamic(300_000, 600_000, 700_000);
+    const file = farDynamic(1_100_000, 1_300_000, 1_400_000);
     expect(facts(stream(file, 65536)).needed).toBeNull();
     const dir = tempDir();
     writeFileSync(join(dir, 'lib.so'), file);
     expect(facts(classifyFile(join(dir, 'lib.so')).result).needed).toEqual(['libfoo.so.1']);
   });
   it('a .dynstr inside the prefix is served from it when .dynamic arrives late', () => {
-    expect(facts(stream(farDynamic(100_000, 600_000, 700_000), 4096)).needed).toEqual(['libfoo.so.1']);
+    expect(facts(stream(farDynamic(100_000, 1_100_000, 1_200_000), 4096)).needed).toEqual(['libfoo.so.1']);
   });
   it('a .dynamic after the strings but beyond the prefix is captured as it passes', () => {
-    expect(facts(stream(farDynamic(650_000, 600_000, 700_000), 1000)).needed).toEqual(['libfoo.so.1']);
+    expect(facts(stream(farDynamic(1_150_000, 1_100_000, 1_200_000), 1000)).needed).toEqual(['libfoo.so.1']);
   });
 });
 

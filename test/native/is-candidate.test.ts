@@ -1,4 +1,5 @@
-// isCandidate(): the pure-JS magic check that decides whether a file's head crosses into native.
+// isCandidate(): the magic check that decides whether a file's head crosses into native — by the
+// addon's own table (native/src/formats/sniff.rs MAGICS), read once.
 
 import { describe, expect, it } from 'vitest';
 

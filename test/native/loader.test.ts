@@ -35,7 +35,7 @@ function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error, pac
 
 const messageOf = (f: () => unknown): string => thrownMessage(f, ElfscanError);
 
-const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 3 };
+const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 5 };
 
 describe('addon file names (napi-rs --platform naming)', () => {
   it.each([
@@ -108,7 +108,7 @@ describe('loading the addon', () => {
 
   it('refuses a build from older sources', () => {
     const env = fakeEnv(host('linux', 'x64'), { 'elfscan.linux-x64-gnu.node': { inspect() {}, interfaceVersion: 0 } });
-    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 3\); rebuild it with `npm run build:native`$/);
+    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 5\); rebuild it with `npm run build:native`$/);
   });
 
   it('finds the real addon next to the package on this machine', () => {

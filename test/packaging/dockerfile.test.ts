@@ -90,6 +90,11 @@ describe('Dockerfile stages', () => {
     expect(runs(runtime)).toEqual([]);
   });
 
+  it('run on Node 24 unless a build argument picks another supported Node', () => {
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_VERSION=24$/m);
+    for (const name of ['js', 'deps', 'runtime', 'selfcheck']) expect(stage(name).base, name).toBe('node:${NODE_VERSION}-${DEBIAN}-slim');
+  });
+
   it('declare every build argument a stage uses, in that stage', () => {
     for (const s of dockerfile.stages) {
       const declared = new Set(s.body.filter((i) => i.cmd === 'ARG').map((i) => i.args.split('=')[0]));
@@ -203,8 +208,9 @@ describe("the image's own files pass elfscan", () => {
       cpSync(from, join(rootfs, to), { recursive: true, dereference: true });
     };
     put(process.execPath, '/usr/local/bin/node');
-    const libs = execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' }).matchAll(/(?:=> )?(\/\S+) \(0x/g);
-    for (const [, lib] of libs) put(lib!, lib!);
+    // ldd lists the loader (and libc…) once per file it is given: each library is copied once.
+    const libs = new Set([...execFileSync('ldd', [process.execPath, addon], { encoding: 'utf8' }).matchAll(/(?:=> )?(\/\S+) \(0x/g)].map((m) => m[1]!));
+    for (const lib of libs) put(lib, lib);
     const app = '/opt/elfscan';
     put(join(ROOT, 'package.json'), `${app}/package.json`);
     put(join(ROOT, 'dist'), `${app}/dist`);

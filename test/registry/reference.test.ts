@@ -2,7 +2,7 @@
 // decides whether a source that is not a local path names a registry image at all.
 
 import { describe, expect, it } from 'vitest';
-import { isLoopback, looksLikeReference, parseReference, redactSource } from '../../src/sources/registry/reference.js';
+import { isLoopback, looksLikeReference, noSuchPath, parseReference, redactSource } from '../../src/sources/registry/reference.js';
 
 const D = `sha256:${'ab'.repeat(32)}`;
 
@@ -68,8 +68,20 @@ describe('looksLikeReference (for sources that are not existing paths)', () => {
   it.each(['node:20', 'ubuntu', 'registry.example.com/team/api:1.4.0', 'docker://anything/x', `x@${D}`, 'localhost:5000/a', 'image.tar:1'])('%s is a reference', (s) => {
     expect(looksLikeReference(s)).toBe(true);
   });
-  it.each(['/no/such/image.tar', './image', '../x', '.', '~/img', 'image.tar', 'dir/image.tar.gz', 'x.tgz', 'img.tar.zst', 'Images/Foo', 'a b'])('%s is a path', (s) => {
+  it.each(['/no/such/image.tar', './image', '../x', '.', '~/img', 'image.tar', 'dir/image.tar.gz', 'x.tgz', 'img.tar.zst', 'out/x.tar.xz', 'Images/Foo', 'a b', 'C:\\img\\x', 'dir\\x'])('%s is a path', (s) => {
     expect(looksLikeReference(s)).toBe(false);
+  });
+  it('a Docker Hub-looking name whose first folder exists is a path; with a registry host it stays a reference', () => {
+    const isDir = (p: string) => p === 'build' || p === 'ghcr.io' || p === 'localhost';
+    expect(looksLikeReference('build/app', isDir)).toBe(false);
+    expect(looksLikeReference('build/app:1', isDir)).toBe(false);
+    expect(looksLikeReference('other/app', isDir)).toBe(true);
+    expect(looksLikeReference('ghcr.io/o/app', isDir)).toBe(true);
+    expect(looksLikeReference('localhost/app', isDir)).toBe(true);
+    expect(looksLikeReference('docker://build/app', isDir)).toBe(true);
+    expect(noSuchPath('build/app', isDir)).toBe('no such file or directory (read as a path because ./build is a folder here; for the Docker Hub image write docker.io/build/app)');
+    expect(noSuchPath('build/App', isDir)).toBe('no such file or directory'); // no image name either
+    expect(noSuchPath('image.tar', isDir)).toBe('no such file or directory');
   });
 });
 

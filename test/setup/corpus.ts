@@ -1,24 +1,16 @@
-// Builds the real-world corpus (test/corpus/images.ts) once per machine into
-// ~/.cache/elfscan/corpus/ (or $ELFSCAN_CACHE/corpus/) — outside the checkout, so that a fresh
-// clone on the same machine (as CI makes) reuses the downloads: fixtures/corpus/fetch.sh downloads and unpacks Debian packages and npm packs,
-// then each image is written as a docker-save archive by the test image builder. Rebuilt only
-// when the downloads or the definitions change (corpus/images/.stamp). A failure fails
-// the suite — nothing is skipped silently.
+// Builds the real-world corpus (test/corpus/images.ts) into the cache corpus-cache.ts names:
+// fixtures/corpus/fetch.sh downloads and unpacks Debian packages and npm packs, then each image is
+// written as a docker-save archive by the test image builder. Rebuilt only when the downloads or
+// the definitions change (corpus/images/.stamp). Run by the test set-up (scripts/test-setup.mjs),
+// never inside vitest; a failure fails the set-up — nothing is skipped silently.
 
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildArchive, type FileSpec } from '../helpers/image-builder.js';
-import { CORPUS, type CorpusImage, type Layer } from '../corpus/images.js';
-
-/** ~/.cache/elfscan, or $ELFSCAN_CACHE: downloads and built images live outside every checkout. */
-export const CACHE = process.env.ELFSCAN_CACHE ?? join(homedir(), '.cache', 'elfscan');
-export const CORPUS_DIR = join(CACHE, 'corpus');
-export const DOWNLOADS = join(CORPUS_DIR, 'downloads');
-export const IMAGES = join(CORPUS_DIR, 'images');
+import { CORPUS, type Layer } from '../corpus/images.js';
+import { DOWNLOADS, IMAGES, corpusReady, imagePath, writeCorpusStamp } from './corpus-cache.js';
 
 /** Folders of a package that hold no code: left out to keep the images small. */
 const SKIP = /^\/usr\/share\/|^\/usr\/include\//;
@@ -27,8 +19,8 @@ const MERGED = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 
 function fetch(): void {
   const script = fileURLToPath(new URL('../../fixtures/corpus/fetch.sh', import.meta.url));
-  const r = spawnSync('bash', [script, DOWNLOADS], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`fixtures/corpus/fetch.sh failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  const r = spawnSync('bash', [script, DOWNLOADS], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`fixtures/corpus/fetch.sh failed (exit ${r.status ?? r.signal}); its last lines are above`);
 }
 
 /**
@@ -129,27 +121,14 @@ function layerFiles(layer: Layer, installed: string[]): FileSpec[] {
   return [...byPath.values()];
 }
 
-function stampOf(): string {
-  const h = createHash('sha256');
-  for (const f of ['.stamp-debs', '.stamp-npm']) h.update(readFileSync(join(DOWNLOADS, f)));
-  h.update(readFileSync(fileURLToPath(new URL('../corpus/images.ts', import.meta.url))));
-  h.update(readFileSync(fileURLToPath(import.meta.url)));
-  return h.digest('hex').slice(0, 16);
-}
-
-export function imagePath(img: CorpusImage): string {
-  return join(IMAGES, `${img.name}.tar`);
-}
-
-/** Downloads what is missing and (re)builds the images when anything changed. */
-export function ensureCorpus(): void {
+/** Downloads what is missing and (re)builds the images when anything changed; `log` hears each image. */
+export function buildCorpus(log: (line: string) => void): void {
   fetch();
-  const stamp = stampOf();
-  const stampFile = join(IMAGES, '.stamp');
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && CORPUS.every((i) => existsSync(imagePath(i)))) return;
+  if (corpusReady()) return;
   rmSync(IMAGES, { recursive: true, force: true });
   mkdirSync(IMAGES, { recursive: true });
-  for (const img of CORPUS) {
+  for (const [i, img] of CORPUS.entries()) {
+    log(`corpus: writing image ${i + 1}/${CORPUS.length}, ${img.name}`);
     const installed: string[] = [];
     const layers = img.layers.map((l) => {
       installed.push(...(l.debs ?? []));
@@ -158,9 +137,5 @@ export function ensureCorpus(): void {
     const tar = buildArchive({ platform: img.platform, layers, ref: `corpus/${img.name}:1`, ...(img.entrypoint ? { entrypoint: img.entrypoint } : {}), ...(img.cmd ? { cmd: img.cmd } : {}), ...(img.env ? { env: img.env } : {}) }, 'docker-25');
     writeFileSync(imagePath(img), tar);
   }
-  writeFileSync(stampFile, stamp);
-}
-
-export default function setup(): void {
-  ensureCorpus();
+  writeCorpusStamp();
 }

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildArchive, type FileSpec } from '../helpers/image-builder.js';
 import { REAL_IMAGES, TARGETS, type RealImage, type Target } from '../real-trees/images.js';
-import { CACHE, filesOf } from './corpus.js';
+import { filesOf } from './corpus.js';
+import { CACHE } from './corpus-cache.js';
 
 export const REAL_TREES = join(CACHE, 'real-trees');
 const FIXTURES = fileURLToPath(new URL('../../fixtures/real-trees/', import.meta.url));

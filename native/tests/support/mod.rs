@@ -8,6 +8,16 @@ use std::path::{Path, PathBuf};
 
 use elfscan_native::{classify, inspect, Classification, Piece, Want};
 
+pub mod cases;
+pub mod collect;
+pub mod tar;
+
+// The addon takes zlib's symbols from the node binary that loads it; a test binary has no Node,
+// so it links the system's runtime library instead (libz.so.1, as src/node/zlib.rs's own tests do).
+#[cfg_attr(target_os = "linux", link(name = "libz.so.1", kind = "dylib", modifiers = "+verbatim"))]
+#[cfg_attr(not(target_os = "linux"), link(name = "z"))]
+extern "C" {}
+
 /// The head size the pipeline reads first.
 pub const HEAD: usize = 4096;
 

@@ -1,5 +1,8 @@
 // Image references parsed the way Docker parses them (distribution/reference): users type what
-// they would give `docker pull`, and must get the same registry, repository and tag.
+// they would give `docker pull`, and must get the same registry, repository and tag — and the
+// decision, for a source that is no existing path, whether it names an image or a mistyped path.
+
+import { statSync } from 'node:fs';
 
 import { ElfscanError } from '../../errors.js';
 import { isValidDigest } from '../../layers/layer-scanner.js';
@@ -72,24 +75,53 @@ function splitDomain(s: string): [string, string] {
   return [domain, rest];
 }
 
-/** Names that are certainly files: a path prefix, or an archive suffix with no tag or digest. */
-const PATH_LIKE = /^(?:\/|\.\.?(?:\/|$)|~)/;
-const ARCHIVE_SUFFIX = /\.(?:tar|tgz|tar\.gz|tar\.zst|tzst|gz|zst)$/i;
+/** Names that are certainly files: a path prefix, a Windows separator, or an archive suffix with no tag or digest. */
+const PATH_LIKE = /^(?:\/|\.\.?(?:\/|$)|~)|\\/;
+const ARCHIVE_SUFFIX = /\.(?:tar(?:\.[a-z0-9]+)?|tgz|tzst|gz|zst)$/i;
+
+const isDirectory = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The local folder a Docker Hub-looking name starts with (`build` of `build/image`), when there is
+ * one: the name is then a mistyped path inside it, not the image of a Docker Hub user who happens
+ * to share the folder's name. A name with a registry host (`docker.io/…`, `ghcr.io/…`) never is.
+ */
+function localFolderOf(source: string, isDir: (path: string) => boolean): string | null {
+  const slash = source.indexOf('/');
+  if (slash <= 0) return null;
+  const first = source.slice(0, slash);
+  if (/[.:]/.test(first) || first === 'localhost') return null;
+  return isDir(first) ? first : null;
+}
 
 /**
  * Whether a source that is not an existing local path should be fetched from a registry.
- * "docker://" always means a registry; "./x", "/x" and "image.tar" never do (they are a typo'd
- * path, and a request to Docker Hub would only hide that).
+ * "docker://" always means a registry; "./x", "/x", "~/x", "C:\\x", "image.tar" and "build/image"
+ * (where ./build is a folder) never do: they are a mistyped path, and a request to Docker Hub
+ * would only hide that. `isDir` is for tests.
  */
-export function looksLikeReference(source: string): boolean {
+export function looksLikeReference(source: string, isDir: (path: string) => boolean = isDirectory): boolean {
   if (source.startsWith('docker://')) return true;
-  if (PATH_LIKE.test(source) || ARCHIVE_SUFFIX.test(source)) return false;
+  if (PATH_LIKE.test(source) || ARCHIVE_SUFFIX.test(source) || localFolderOf(source, isDir) !== null) return false;
   try {
     parseReference(source);
     return true;
   } catch {
     return false;
   }
+}
+
+/** The sentence for a source that is neither an existing path nor a registry reference. */
+export function noSuchPath(source: string, isDir: (path: string) => boolean = isDirectory): string {
+  const folder = localFolderOf(source, isDir);
+  if (folder === null || !looksLikeReference(`docker.io/${source}`)) return 'no such file or directory';
+  return `no such file or directory (read as a path because ./${folder} is a folder here; for the Docker Hub image write docker.io/${source})`;
 }
 
 /** A source as messages may show it: anything that looks like "user:password@" is dropped. */
