@@ -4,8 +4,10 @@
 // other and spread over the cores), Node's own zlib inflating the layers in one process
 // (bench/inflate.mjs) — RUNS times each (median wall time, largest peak RSS), and prints a
 // markdown table with the ratios the issue's targets are stated in. Also written to
-// bench/out/results.md and results.json.
-// Usage: node bench/compare.mjs [--runs N] [--quick]   (--quick skips extraction + file)
+// bench/out/results.md and results.json. With --against DIR (another checkout, built: a baseline
+// such as main), every elfscan case also runs DIR's build, interleaved run by run with this one
+// so that both see the same machine, and a before/after table of the ratios is added.
+// Usage: node bench/compare.mjs [--runs N] [--quick] [--against DIR]   (--quick skips extraction + file)
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,12 +21,14 @@ const corpus = join(out, 'corpus');
 const args = process.argv.slice(2);
 const RUNS = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 5;
 const QUICK = args.includes('--quick');
+const AGAINST = args.includes('--against') ? args[args.indexOf('--against') + 1] : null;
 
 const sh = (cmd) => execFileSync('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 }).toString();
 if (!existsSync(join(corpus, 'STAMP'))) sh(`bash ${join(root, 'bench', 'corpus.sh')} ${corpus} >&2`);
 if (!existsSync(join(root, 'dist', 'cli.js')) || process.env.BENCH_BUILD !== '0') sh(`cd ${root} && npm run build >&2`);
 
-const elfscan = `node ${join(root, 'bin', 'elfscan.js')} --fail-on none --format json -o /dev/null`;
+const elfscanOf = (dir) => `node ${join(dir, 'bin', 'elfscan.js')} --fail-on none --format json -o /dev/null`;
+const elfscan = elfscanOf(root);
 const C = (f) => join(corpus, f);
 const layers = readdirSync(C('layers'))
   .filter((f) => f.endsWith('.tar'))
@@ -76,6 +80,13 @@ const cases = [
 ];
 if (!QUICK) cases.push(['extract-file', 'extraction + file (every regular file)', `${extract} && find ${tmp} -type f -print0 | xargs -0 -P1 file > /dev/null`]);
 
+// With --against, each elfscan case gets a twin running the other build ("key@before").
+if (AGAINST) {
+  for (const c of cases.filter(([, , cmd]) => cmd.includes(elfscan))) {
+    cases.push([`${c[0]}@before`, `${c[1]} — ${AGAINST}`, c[2].replaceAll(elfscan, elfscanOf(AGAINST))]);
+  }
+}
+
 function run(cmd) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'bash', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const last = r.stderr.trim().split('\n').pop() ?? '';
@@ -87,12 +98,19 @@ function run(cmd) {
 // Warm the page cache: every number below is with the corpus in memory, as cat's is.
 sh(`cat ${C('docker-legacy.tar')} ${C('docker-25.tar')} ${C('oci-gzip.tar')} ${C('oci-zstd.tar')} ${C('layers')}/* > /dev/null`);
 const results = {};
-for (const [key, what, cmd] of cases) {
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(run(cmd));
-  const times = runs.map((r) => r.secs).sort((a, b) => a - b);
-  results[key] = { what, median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], rss: Math.max(...runs.map((r) => r.rss)) };
-  process.stderr.write(`${key}: ${results[key].median} s (${times.join(' ')}), ${results[key].rss.toFixed(0)} MB\n`);
+for (const [key, what, cmd] of cases.filter(([k]) => !k.endsWith('@before'))) {
+  const twin = cases.find(([k]) => k === `${key}@before`);
+  const runs = { [key]: [], ...(twin ? { [twin[0]]: [] } : {}) };
+  for (let i = 0; i < RUNS; i++) {
+    runs[key].push(run(cmd));
+    if (twin) runs[twin[0]].push(run(twin[2])); // interleaved: both builds see the same moment of the machine
+  }
+  for (const [k, rs] of Object.entries(runs)) {
+    const times = rs.map((r) => r.secs).sort((a, b) => a - b);
+    const label = k === key ? what : twin[1];
+    results[k] = { what: label, median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], rss: Math.max(...rs.map((r) => r.rss)) };
+    process.stderr.write(`${k}: ${results[k].median} s (${times.join(' ')}), ${results[k].rss.toFixed(0)} MB\n`);
+  }
 }
 rmSync(tmp, { recursive: true, force: true });
 
@@ -125,6 +143,23 @@ const lines = [
   '|---|---|---|',
   ...targets.map(([t, v, ok]) => `| ${cell(t)} | ${cell(v)} | ${ok ? 'yes' : 'no'} |`),
 ];
+if (AGAINST) {
+  // The targets' ratios for both builds, each over the floor measured in the same session.
+  const m2 = (k, before) => results[before ? `${k}@before` : k].median;
+  const rows = [
+    ['docker-legacy.tar / cat', (b) => m2('legacy-file', b) / m('cat')],
+    ['docker-25.tar / cat', (b) => m2('d25-file', b) / m('cat')],
+    ['oci-gzip/ / Node zlib on the cores', (b) => m2('gzip-dir', b) / zlibFloor],
+    ['oci-zstd/ / zstd -dc of the layers', (b) => m2('zstd-dir', b) / m('zstd-cli')],
+    ['oci-zstd/ / zstd -dc, cores at a time', (b) => m2('zstd-dir', b) / m('zstd-cli-par')],
+    ['stdin docker-legacy.tar / cat | cat', (b) => m2('legacy-stdin', b) / m('cat-pipe')],
+    ['stdin docker-25.tar / cat | cat', (b) => m2('d25-stdin', b) / m('cat-pipe')],
+    ['stdin oci-gzip.tar / cat | tar -xO | gzip -dc', (b) => m2('gzip-stdin', b) / m('gzip-stdin-floor')],
+    ['stdin oci-zstd.tar / cat | tar -xO | zstd -dc', (b) => m2('zstd-stdin', b) / m('zstd-stdin-floor')],
+  ];
+  lines.push('', `| ratio (lower is better) | before (${AGAINST}) | after (this build) |`, '|---|---|---|');
+  for (const [name, f] of rows) lines.push(`| ${cell(name)} | ${f(true).toFixed(2)} | ${f(false).toFixed(2)} |`);
+}
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'results.md'), `${lines.join('\n')}\n`);
 writeFileSync(join(out, 'results.json'), JSON.stringify({ results, targets }, null, 2));

@@ -41,6 +41,10 @@ try {
     const { ensureSymbolVersionImages } = await import('../test/setup/symbol-versions.ts');
     ensureSymbolVersionImages();
   });
+  await step(5, 'real trees: npm installs of 42 native packages for 5 targets, dpkg-installed Debian roots, 11 images (fixtures/real-trees/)', async () => {
+    const { ensureRealTrees } = await import('../test/setup/real-trees.ts');
+    ensureRealTrees();
+  });
   log(`ready (${seconds(started)})`);
 } catch (e) {
   log(`failed: ${e instanceof Error ? e.message : String(e)}`);

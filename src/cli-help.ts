@@ -10,8 +10,7 @@ export const ENVIRONMENT: readonly (readonly [name: string, meaning: string])[] 
   ['CI', 'set: no progress bar (as --no-progress)'],
   ['DOCKER_CONFIG', 'the folder of the Docker config.json with registry credentials (default ~/.docker)'],
   ['HOME', 'where ~/.docker/config.json is looked for'],
-  ['PATH', 'where docker (for docker-daemon:), docker-credential-* helpers and zstd are found'],
-  ['ELFSCAN_ZSTD', 'js, cli or node: force one zstd decoder (for tests and benchmarks)'],
+  ['PATH', 'where docker (for docker-daemon:), and docker-credential-* helpers are found'],
   ['ELFSCAN_DEBUG', 'set: an internal error prints its stack trace'],
 ];
 

@@ -12,3 +12,10 @@ export class ElfscanError extends Error {
 export function isElfscanError(e: unknown): e is ElfscanError {
   return e instanceof ElfscanError;
 }
+
+/** A failed read (EIO, a dropped connection) as one sentence naming the source. */
+export function asReadError(e: unknown, where: string): ElfscanError {
+  if (e instanceof ElfscanError) return e;
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return new ElfscanError(where, `read failed${code ? ` (${code})` : ''}: ${(e as Error)?.message ?? String(e)}`);
+}

@@ -89,8 +89,8 @@ export interface LayerEntry {
   unreadable?: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
   /** First line of a file that starts with "#!" (for entrypoint checks), else undefined. */
   shebang?: string;
-  /** Whole bytes of a file the rules read (native/src/layer/kept_text.rs: loader configuration, package databases, package.json). */
-  text?: Buffer;
+  /** Whole text of a file the rules read (native/src/layer/kept_text.rs: loader configuration, package databases, package.json). */
+  text?: string;
 }
 
 /** A layer's contribution, in tar order, plus where it came from. */

@@ -19,21 +19,62 @@ export interface Piece {
 /**
  * One layer's entries from the native walker (native/src/node/records.rs), flat: `meta` holds four
  * numbers per entry — type (0 file, 1 hard link, 2 symlink, 3 directory, 4 other), mode, size, and
- * either 0 or 1 + the index of the entry's item in `extras` (for an outer archive: the offset of
- * a regular file's body). `links` holds the link text of each hard and symbolic link, in order;
- * an extra is a regular file's head bytes (its `#!` line or loader-configuration text) or, for a
- * binary candidate, the classifier's final answer.
+ * either 0 or 1 + the index of the entry's item in `extras`. Names are normalized paths; `links`
+ * holds the link text of each hard and symbolic link, in order (a hard link's target normalized).
+ * An extra is a regular file's head bytes (its `#!` line), a loader configuration file's whole
+ * text, or, for a binary candidate, the classifier's final answer.
  */
 export interface LayerRecords {
   count: number;
   meta: Float64Array;
   names: string[];
   links: string[];
-  extras: (Buffer | Classification)[];
+  extras: (Buffer | string | Classification)[];
 }
 
-/** A streaming layer scan inside the addon. */
-export type LayerScanHandle = { readonly __brand: 'LayerScanHandle' };
+/**
+ * An outer archive's entries (native/src/node/records.rs `outer_to_js`): `meta` holds four
+ * numbers per entry — type (as in LayerRecords), size, the body offset of a regular file (else
+ * 0), and what the entry is (0 neither, 1 a JSON document, 2 a layer: by its path and first
+ * bytes, native/src/layer/archive.rs); `names` are archive paths ("blobs/sha256/…"), `links` the
+ * link text of each hard and symbolic link, in order.
+ */
+export interface OuterRecords {
+  count: number;
+  meta: Float64Array;
+  names: string[];
+  links: string[];
+}
+
+/** The kinds in OuterRecords `meta`. */
+export const OUTER_KINDS = ['other', 'document', 'layer'] as const;
+
+/**
+ * What one push of a streamed outer archive saw (native/src/layer/outer_push.rs): layer blobs
+ * whose bytes began to pass (entry, archive path), their bytes for the digest check — `[entry,
+ * from, to]`, a range of the plain stream inside the chunk just pushed, or `[entry, bytes]`, a
+ * copy, when the archive itself is compressed — and the entries whose layer walk ended.
+ */
+export interface OuterPushReport {
+  started: [number, string][];
+  pieces: ([number, number, number] | [number, Buffer])[];
+  done: number[];
+}
+
+/** A streamed outer archive once it ended: its entries, documents, layers and root filesystem walk. */
+export interface OuterStreamed {
+  entries: OuterRecords;
+  documents: [number, Buffer][];
+  /** Each layer's records, or the Error its walk failed with (an error only if a manifest names it). */
+  layers: [number, LayerRecords | Error][];
+  rootfs: LayerRecords | Error;
+}
+
+/** A root filesystem directory listed by the addon, to be read once as a layer (layerScanDir()). */
+export type DirListing = { readonly __brand: 'DirListing' };
+
+/** A streaming scan inside the addon (a layer, or an outer archive). */
+export type ScanHandle = { readonly __brand: 'ScanHandle' };
 
 /**
  * How many bytes of its stored input a walk on the thread pool has got through, readable while
@@ -51,12 +92,10 @@ export interface NativeLimits {
   headBytes: number;
   /** Most a classifier may ask for when headers sit further in. */
   maxHeadBytes: number;
-  /** The largest size cap of a kept text (keptTextCap() gives each file's)… */
+  /** The largest size cap of a kept text (native/src/layer/kept_text.rs has each kind's)… */
   textMax: number;
-  /** …and at most this many per layer… */
+  /** …and at most this many per layer. */
   textsPerLayer: number;
-  /** …and this many bytes of them. */
-  textBytesPerLayer: number;
   /** A `#!` line is at most this many bytes. */
   shebangMax: number;
   /** ELF completion: kept from the start of a file, from its end, and captured in between. */
@@ -71,24 +110,29 @@ export interface NativeLimits {
   headerRecordMax: number;
   /** Most pieces one inspect() call may pass. */
   piecesMax: number;
+  /** An image document (index, manifest, config) is at most this large. */
+  documentMax: number;
 }
 
 interface NativeConstants {
   limits: NativeLimits;
-  /** The byte strings a binary candidate starts with (native/src/formats/sniff.rs MAGICS). */
-  magics: number[][];
 }
 
 /** What the addon exports (native/src/node/mod.rs). */
 interface Addon {
   inspect(head: Uint8Array, fileSize: number, pieces?: Piece[]): Classification;
   constants(): NativeConstants;
-  keptTextCap(path: string): number;
-  layerScanStart(kind: number, argv?: string[]): LayerScanHandle;
-  layerScanPush(handle: LayerScanHandle, chunk: Uint8Array): void;
-  layerScanEnd(handle: LayerScanHandle): LayerRecords;
-  layerScanFile(path: string, start: number, length: number, mode: number, counter?: ProgressCounter | null): Promise<LayerRecords>;
-  layerScanCommand(argv: string[], input?: string | null, counter?: ProgressCounter | null): Promise<LayerRecords>;
+  layerScanStart(): ScanHandle;
+  layerScanPush(handle: ScanHandle, chunk: Uint8Array): void;
+  layerScanEnd(handle: ScanHandle): LayerRecords;
+  layerScanFile(path: string, start: number, length: number, counter?: ProgressCounter | null): Promise<LayerRecords>;
+  outerScanStart(): ScanHandle;
+  outerScanPush(handle: ScanHandle, chunk: Uint8Array): OuterPushReport | null;
+  outerScanEnd(handle: ScanHandle): OuterStreamed;
+  outerScanFile(path: string, start: number, length: number, counter?: ProgressCounter | null): Promise<OuterRecords | null>;
+  dirList(path: string): Promise<{ listing: DirListing; bytes: number }>;
+  layerScanDir(listing: DirListing, counter?: ProgressCounter | null): Promise<LayerRecords>;
+  normalizePath(name: string): string;
   widenPipe(fd: number, bytes: number): number;
   progressCounter(): ProgressCounter;
   progressCounterValue(counter: ProgressCounter): number;
@@ -96,7 +140,7 @@ interface Addon {
 }
 
 /** Must equal INTERFACE_VERSION in native/src/node/mod.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 6;
+const INTERFACE_VERSION = 7;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
@@ -175,6 +219,9 @@ export function loadAddon(env: LoaderEnv): { addon: Addon; path: string } {
     loaded = env.load(path);
   } catch (e) {
     const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    // Node before 22.15 carries no zstd (nor exports it): the addon decodes zstd layers with it.
+    if (/undefined symbol: ZSTD_/.test(why ?? ''))
+      throw new ElfscanError('elfscan', `needs Node 22.15 or later, whose zstd the native addon decodes layers with (this is Node ${process.version})`);
     throw new ElfscanError(
       'elfscan',
       `the native addon ${shown} could not be loaded (${why}); rebuild it on this machine with \`${BUILD_COMMAND}\``,
@@ -241,53 +288,84 @@ export function inspect(head: Uint8Array, fileSize: number, pieces: Piece[]): Cl
 }
 
 /**
- * The layer walker (native/src/layer/push.rs), streaming: start (`gzip`: the bytes pushed are a
- * gzip layer, inflated inside the addon by Node's own zlib), push the layer's bytes in chunks of
- * any size, end. push/end throw an Error with `code` 'ELFSCAN_TAR' (the tar reader's sentence) or
- * 'ELFSCAN_GZIP' (the gzip sentence) when the data is malformed or stops early.
+ * The layer walker (native/src/layer/push.rs), streaming: start, push the layer's bytes in chunks
+ * of any size, end. The first bytes choose plain, gzip or zstd, decoded inside the addon by the
+ * zlib and libzstd Node carries. push/end throw an Error whose `code` says what failed (see
+ * nativeError()) when the data is malformed or stops early.
  */
 export const layerScan = {
-  start: (gzip = false): LayerScanHandle => walker().layerScanStart(gzip ? 1 : 0),
-  /** The pushed bytes go through the decompressing command `argv` (zstd -dc reading stdin); its failure is thrown by end() with `code` 'ELFSCAN_DECODER' (the message: its stderr). */
-  startCommand: (argv: string[]): LayerScanHandle => walker().layerScanStart(2, argv),
-  push: (h: LayerScanHandle, chunk: Uint8Array): void => walker().layerScanPush(h, chunk),
-  end: (h: LayerScanHandle): LayerRecords => walker().layerScanEnd(h),
+  start: (): ScanHandle => walker().layerScanStart(),
+  push: (h: ScanHandle, chunk: Uint8Array): void => walker().layerScanPush(h, chunk),
+  end: (h: ScanHandle): LayerRecords => walker().layerScanEnd(h),
 };
 
-const FILE_MODES = { plain: 0, outer: 1, gzip: 2 } as const;
+/**
+ * An outer archive (docker save, oci-archive, a root filesystem tar; plain, gzip or zstd) read
+ * as it streams past (native/src/layer/outer_push.rs): its layers are walked as their bodies
+ * pass, its documents kept, and the whole walked as a root filesystem too. Each push says which
+ * layer blobs' bytes passed (for their digests); end() gives everything else.
+ */
+export const outerScan = {
+  start: (): ScanHandle => walker().outerScanStart(),
+  push: (h: ScanHandle, chunk: Uint8Array): OuterPushReport | null => walker().outerScanPush(h, chunk),
+  end: (h: ScanHandle): OuterStreamed => walker().outerScanEnd(h),
+};
 
 /**
- * The layer walker over `[start, start + length)` of a file, on libuv's thread pool. 'plain': only
- * tar headers, file heads and the ranges ELF files want are read; 'gzip': the range is inflated
- * (Node's zlib) and walked there; 'outer': an outer archive's entries with their body offsets.
- * Rejects with `code` 'ELFSCAN_TAR', 'ELFSCAN_GZIP' or 'ELFSCAN_IO' (read failure).
- * `counter` hears how far into the range the walk has got, in stored bytes (compressed ones for
- * 'gzip'; a body skipped unread counts as got through), and exactly `length` once it succeeds.
+ * The layer walker over `[start, start + length)` of a file, on libuv's thread pool: a plain tar
+ * is walked at offsets (only headers, file heads and the ranges ELF files want are read), a gzip
+ * or zstd one is decoded as it is read. Rejects as layerScan does, or with `code` 'ELFSCAN_IO'.
+ * `counter` hears how far into the range the walk has got, in stored bytes (a body skipped unread
+ * counts as got through), and exactly `length` once it succeeds.
  */
-export function layerScanFile(
-  path: string,
-  start: number,
-  length: number,
-  mode: keyof typeof FILE_MODES = 'plain',
-  counter?: ProgressCounter,
-): Promise<LayerRecords> {
-  return walker().layerScanFile(path, start, length, FILE_MODES[mode], counter);
+export function layerScanFile(path: string, start: number, length: number, counter?: ProgressCounter): Promise<LayerRecords> {
+  return walker().layerScanFile(path, start, length, counter);
 }
 
 /**
- * The layer a decompressing command writes to its stdout, read and walked on libuv's thread pool —
- * the decompressed bytes never cross into JavaScript. With `input`, the addon opens that file and
- * gives it to the command as its stdin (`zstd -dc` with no file argument reads it), and `counter`
- * hears the command's read position in it — the file's size once the walk succeeds; without
- * `input` the command's stdin is /dev/null (`zstd -dc FILE`) and `counter` stays at 0.
- * Rejects with `code` 'ELFSCAN_DECODER' (the message is the command's stderr), 'ELFSCAN_TAR' or
- * 'ELFSCAN_IO' (also when `input` cannot be opened).
+ * An outer archive in `[start, start + length)` of a file, on libuv's thread pool: its entries,
+ * where each regular file's body starts, and what it is — reading only headers and the first
+ * bytes of the files that can be documents or layers. null when the archive is compressed: it
+ * can only be streamed (outerScan). `counter` as in layerScanFile.
  */
-export function layerScanCommand(argv: string[], input?: string, counter?: ProgressCounter): Promise<LayerRecords> {
-  return walker().layerScanCommand(argv, input, counter);
+export function outerScanFile(path: string, start: number, length: number, counter?: ProgressCounter): Promise<OuterRecords | null> {
+  return walker().outerScanFile(path, start, length, counter);
 }
 
-/** A progress counter at 0, to hand to layerScanFile() or layerScanCommand(). */
+/**
+ * The tree under `path` (symbolic links not followed), listed on libuv's thread pool, and the
+ * sizes of its regular files summed. Rejects with `code` 'ELFSCAN_IO' (the message names the path).
+ */
+export function dirList(path: string): Promise<{ listing: DirListing; bytes: number }> {
+  return walker().dirList(path);
+}
+
+/**
+ * A listed directory read as one layer, on the thread pool, by the same rules as a tar's entries:
+ * each regular file's head, an ELF file's wanted ranges at their offsets. `counter` hears the
+ * sizes of the files read so far. A listing is read once.
+ */
+export function layerScanDir(listing: DirListing, counter?: ProgressCounter): Promise<LayerRecords> {
+  return walker().layerScanDir(listing, counter);
+}
+
+/**
+ * A walk's failure (an Error with the addon's `code`) as one ElfscanError sentence naming
+ * `where`; anything else is returned as it is.
+ */
+export function nativeError(e: unknown, where: string): unknown {
+  const code = (e as { code?: string } | null)?.code;
+  if (code === 'ELFSCAN_TAR' || code === 'ELFSCAN_DATA') return new ElfscanError(where, (e as Error).message);
+  if (code === 'ELFSCAN_IO') return new ElfscanError(where, `read failed: ${(e as Error).message}`);
+  return e;
+}
+
+/** A tar name as the walker keys it: lexically normalized and absolute ("./usr//lib/" → "/usr/lib"). */
+export function normalizePath(name: string): string {
+  return walker().normalizePath(name);
+}
+
+/** A progress counter at 0, to hand to layerScanFile() or outerScanFile(). */
 export function newProgressCounter(): ProgressCounter {
   return walker().progressCounter();
 }
@@ -324,30 +402,6 @@ function nativeConstants(): NativeConstants {
 /** The native side's limits (loads the addon on first use). */
 export function limits(): NativeLimits {
   return nativeConstants().limits;
-}
-
-/**
- * The most bytes of the file at `path` (normalized, absolute) whose whole text a layer keeps for
- * the rules, or 0 when its text is not kept: the policy of native/src/layer/kept_text.rs.
- */
-export function keptTextCap(path: string): number {
-  return addon().keptTextCap(path);
-}
-
-/**
- * Whether a head starts like something classify() can call a binary: ELF, Mach-O (thin in both
- * byte orders, fat), or MZ — by the addon's magic table, read once, then compared here so that
- * the pipeline only crosses into native for candidates. Java class files pass (they share
- * 0xCAFEBABE with fat Mach-O) and come back 'not-binary'.
- */
-export function isCandidate(head: Uint8Array): boolean {
-  for (const magic of nativeConstants().magics) {
-    if (head.length < magic.length) continue;
-    let i = 0;
-    while (i < magic.length && head[i] === magic[i]) i++;
-    if (i === magic.length) return true;
-  }
-  return false;
 }
 
 /** Where the addon is (or would be) loaded from. Reading `path` loads it if needed. */

@@ -3,6 +3,7 @@
 
 import type { ElfscanConfig } from './config/load-config.js';
 import { ElfscanError } from './errors.js';
+import { LayerScans } from './layers/scan-layer.js';
 import type { BinaryRecord, Finding, ImageReport, LayerIndex, Report } from './model.js';
 import { FileTree } from './overlay/file-tree.js';
 import { formatPlatform, parsePlatform, platformMatches, type Platform } from './platform.js';
@@ -12,7 +13,7 @@ import { newestNeeded } from './rules/symbol-versions.js';
 import { describePlatforms } from './sources/oci-index.js';
 import { openSource } from './sources/open-source.js';
 import { meterFor, type Progress, type ProgressMeter } from './progress.js';
-import type { ImageCandidate, OpenedSource } from './sources/source.js';
+import type { ImageCandidate, LayerBlob, OpenedSource } from './sources/source.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -65,12 +66,13 @@ async function scanMetered(source: string, options: ScanOptions, meter: Progress
     },
   });
   stage(`open ${source}`);
-  const selected = selectImages(opened, wanted);
+  const selected = await Promise.all(selectImages(opened, wanted).map(async (s) => ({ ...s, blobs: await s.image.layers() })));
   // A layer without a digest (a legacy archive's) is its own key: it is shared with nothing.
-  meter.expect(selected.flatMap(({ image }, i) => image.layerSizes.map((size, n) => ({ key: image.layerDigests[n] ?? `${i}/${n}`, size }))));
+  meter.expect(selected.flatMap(({ blobs }, i) => blobs.map((b, n) => ({ key: b.digest ?? `${i}/${n}`, size: b.size }))));
   tell();
+  const scans = new LayerScans(meter);
   const images: ImageReport[] = [];
-  for (const { image, expected } of selected) images.push(await scanImage(image, expected, options, stage));
+  for (const { image, expected, blobs } of selected) images.push(await scanImage(image, blobs, expected, options, stage, scans));
   const missing = missingPlatforms(opened, required);
   if (missing.length > 0) images[0]!.findings.unshift(...missing);
   return {
@@ -110,14 +112,21 @@ function selectImages(opened: OpenedSource, wanted: Platform[] | null): { image:
   });
 }
 
-async function scanImage(image: ImageCandidate, expected: Platform, options: ScanOptions, stage: (name: string) => void): Promise<ImageReport> {
+async function scanImage(
+  image: ImageCandidate,
+  blobs: LayerBlob[],
+  expected: Platform,
+  options: ScanOptions,
+  stage: (name: string) => void,
+  scans: LayerScans,
+): Promise<ImageReport> {
   const name = image.ref ?? image.manifestDigest ?? formatPlatform(expected);
-  const layers = await image.layers();
+  const layers = await scans.image(blobs, image.layerConcurrency);
   stage(`${name}: layers (${layers.length})`);
   const tree = new FileTree();
   layers.forEach((layer, n) => tree.applyLayer(layer, n));
   stage(`${name}: overlay`);
-  const layerDigest = (n: number) => image.layerDigests[n] ?? null;
+  const layerDigest = (n: number) => blobs[n]?.digest ?? null;
   const ctx = { tree, config: image.config, declared: image.declared, expected, layerDigest, ...textsOf(keptTexts(tree, layers)) };
   const findings = runRules(ctx,
     [...(options.ignore ?? []), ...(options.config?.ignore.map((i) => ({ pattern: i.path, reason: i.reason })) ?? [])],
@@ -161,11 +170,11 @@ async function scanImage(image: ImageCandidate, expected: Platform, options: Sca
   };
 }
 
-/** The texts layer-entries kept, as the final filesystem shows them; decoded when first asked for. */
+/** The texts the walker kept, as the final filesystem shows them. */
 function keptTexts(tree: FileTree, layers: LayerIndex[]): KeptTexts {
-  const kept = new Map<string, { layer: number; bytes: Buffer; text?: string }>();
+  const kept = new Map<string, { layer: number; text: string }>();
   layers.forEach((l, n) => {
-    for (const e of l.entries) if (e.text !== undefined) kept.set(e.path, { layer: n, bytes: e.text });
+    for (const e of l.entries) if (e.text !== undefined) kept.set(e.path, { layer: n, text: e.text });
   });
   // The file must still be the one that layer wrote (not replaced or deleted since).
   const live = (path: string) => {
@@ -175,15 +184,13 @@ function keptTexts(tree: FileTree, layers: LayerIndex[]): KeptTexts {
   };
   return {
     text(path) {
-      const k = live(path);
-      if (k) k.text ??= k.bytes.toString('utf8');
-      return k?.text;
+      return live(path)?.text;
     },
     *paths() {
       for (const path of kept.keys()) if (live(path)) yield path;
     },
     contains(path, needle) {
-      return live(path)?.bytes.includes(needle) ?? false;
+      return live(path)?.text.includes(needle) ?? false;
     },
     layer(path) {
       return live(path)?.layer;

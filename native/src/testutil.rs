@@ -1,4 +1,5 @@
-//! Hand-built headers for the unit tests: small enough to read, exact enough to hit each check.
+//! For the unit tests: hand-built headers, small enough to read and exact enough to hit each
+//! check; the real gzip and zstd programs; a decoder driven over a whole input.
 
 use crate::common::Endian;
 
@@ -154,4 +155,38 @@ impl ElfBuilder {
         }
         w.buf
     }
+}
+
+/// `tool -c ARGS` (gzip, zstd) of `data`, by the real program.
+pub fn compress(tool: &str, args: &[&str], data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(tool).args(args).arg("-c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let data = data.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&data).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success(), "{tool} failed");
+    out.stdout
+}
+
+/// `data` through `d` in `chunk`-byte pieces: the plain bytes, or the sentence it failed with.
+pub fn decode_all(d: &mut dyn crate::layer::decode::Decode, data: &[u8], chunk: usize) -> Result<Vec<u8>, String> {
+    use crate::layer::fail::WalkFail;
+    let mut buf = vec![0u8; 1000];
+    let mut out = Vec::new();
+    let sentence = |e: WalkFail| match e {
+        WalkFail::Data(s) => s,
+        other => panic!("{other:?}"),
+    };
+    for c in data.chunks(chunk) {
+        d.write(c, &mut buf, &mut |b: &[u8]| {
+            out.extend_from_slice(b);
+            Ok(())
+        })
+        .map_err(sentence)?;
+    }
+    d.end().map_err(sentence)?;
+    Ok(out)
 }

@@ -1,5 +1,5 @@
 //! The layer walker's drivers agree with one another — chunks pushed in any sizes, a file range
-//! read at offsets, a gzip range inflated, a command's output — and each reports how far it has
+//! read at offsets, a gzip or zstd range decoded as it is read — and each reports how far it has
 //! got, never going back and ending exactly at the range's length; failing walks say why, never
 //! claim the end, and never panic.
 
@@ -8,39 +8,20 @@ mod support;
 use std::fs::File;
 use std::io::Write;
 
-use elfscan_native::layer::command::walk_command;
 use elfscan_native::layer::fail::WalkFail;
-use elfscan_native::layer::file::{no_progress, walk_file, walk_gzip_file, walk_outer, MAX_WINDOW};
-use elfscan_native::layer::push::PushScan;
+use elfscan_native::layer::file::{no_progress, walk_file, walk_layer_file, walk_outer, MAX_WINDOW};
+use elfscan_native::layer::push::{LayerPush, PlainPush};
 use elfscan_native::layer::read::READ_CHUNK;
-use elfscan_native::layer::record::{Extra, Record};
-use elfscan_native::node::zlib::Gunzip;
+use elfscan_native::layer::record::Record;
+use elfscan_native::layer::unpack::PlainSink;
+use elfscan_native::node::codecs::decoders;
 use elfscan_native::tar::error::WalkError;
+use support::records::{compress, summary};
 use support::tar::{archive, file};
 
 /// `(name, body)` pairs as one archive of regular files.
 fn tar(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
     archive(&entries.iter().map(|(n, b)| file(n, b)).collect::<Vec<_>>())
-}
-
-/// Node's zlib, as the addon inflates (cargo test links the system libz in its place).
-fn gunzip() -> Gunzip {
-    Gunzip::new().unwrap()
-}
-
-fn summary(records: &[Record]) -> Vec<(String, u64, String)> {
-    records
-        .iter()
-        .map(|r| {
-            let extra = match &r.extra {
-                Extra::None => "-".to_string(),
-                Extra::Head(h) => format!("head {}", h.len()),
-                Extra::BodyAt(at) => format!("at {at}"),
-                Extra::Class(i) => format!("{:?}", i.classification).chars().take(40).collect(),
-            };
-            (r.entry.name.clone(), r.entry.size, extra)
-        })
-        .collect()
 }
 
 #[test]
@@ -54,11 +35,11 @@ fn pushing_in_any_chunks_and_walking_a_file_give_the_same_records() {
         ("bad.elf", big),
         ("empty", Vec::new()),
     ]);
-    let mut whole = PushScan::default();
+    let mut whole = PlainPush::default();
     whole.push(&t).unwrap();
     let want = summary(&whole.finish().unwrap());
     for chunk in [1, 7, 512, 4096, 100_000] {
-        let mut s = PushScan::default();
+        let mut s = PlainPush::default();
         for c in t.chunks(chunk) {
             s.push(c).unwrap();
         }
@@ -73,8 +54,8 @@ fn pushing_in_any_chunks_and_walking_a_file_give_the_same_records() {
     let got = walk_file(&f, 8, t.len() as u64, &no_progress).unwrap();
     std::fs::remove_file(&dir).ok();
     assert_eq!(summary(&got), want);
-    assert_eq!(want[0].2, "head 18");
-    assert_eq!(want[2].2, "head 33");
+    assert_eq!(want[0].5, "head #!/bin/sh\necho hi\n");
+    assert_eq!(want[2].5, "text include /etc/ld.so.conf.d/*.conf\n");
 }
 
 /// A temp file holding `bytes`, removed when dropped.
@@ -143,18 +124,6 @@ fn many_files() -> Vec<u8> {
     t
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("gzip").arg("-c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = data.to_vec();
-    let writer = std::thread::spawn(move || stdin.write_all(&data).unwrap());
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(out.status.success());
-    out.stdout
-}
-
 #[test]
 fn a_file_walk_reports_its_position_and_ends_at_the_length() {
     let t = many_files();
@@ -178,77 +147,58 @@ fn a_file_walk_reports_its_position_and_ends_at_the_length() {
     assert!(seen[seen.len() - 2] < len - MAX_WINDOW as u64, "{seen:?}");
 
     let seen = Seen::new();
-    let outer = walk_outer(&tmp.open(), 8, len, &seen.report()).unwrap();
+    let outer = walk_outer(&tmp.open(), 8, len, &seen.report()).unwrap().unwrap();
     assert_eq!(outer.len(), 601);
     assert_progressed(&seen.values(), len);
 }
 
 #[test]
-fn a_gzip_walk_reports_compressed_bytes_and_ends_at_the_length() {
+fn a_compressed_walk_reports_stored_bytes_and_ends_at_the_length() {
     let t = many_files();
     let want = summary(&pushed_whole(&t));
-    let gz = gzip(&t);
-    assert!(gz.len() > 2 * READ_CHUNK, "compressed to {} bytes", gz.len());
-    let mut file = b"pre".to_vec();
-    file.extend(&gz);
-    file.extend(b"after the range");
-    let tmp = Temp::new("gzip", &file);
-    let seen = Seen::new();
-    let got = walk_gzip_file(&tmp.open(), 3, gz.len() as u64, gunzip(), &seen.report()).unwrap();
-    assert_eq!(summary(&got), want);
-    let seen = seen.values();
-    assert_progressed(&seen, gz.len() as u64);
-    assert_eq!(seen[0], READ_CHUNK as u64, "one report per read: {seen:?}");
+    for tool in ["gzip", "zstd"] {
+        let z = compress(tool, &t);
+        assert!(z.len() > 2 * READ_CHUNK, "{tool}: compressed to {} bytes", z.len());
+        let mut file = b"pre".to_vec();
+        file.extend(&z);
+        file.extend(b"after the range");
+        let tmp = Temp::new(tool, &file);
+        let seen = Seen::new();
+        let got = walk_layer_file(&tmp.open(), 3, z.len() as u64, decoders, &seen.report()).unwrap();
+        assert_eq!(summary(&got), want, "{tool}");
+        let seen = seen.values();
+        assert_progressed(&seen, z.len() as u64);
+        assert_eq!(seen[0], READ_CHUNK as u64, "{tool}: one report per read: {seen:?}");
 
-    // A range that runs past the end of the file: the gzip data is whole, so the walk
-    // succeeds without reading all of the range, and still ends at its length.
-    let only = Temp::new("gzip-only", &gz);
-    let seen = Seen::new();
-    walk_gzip_file(&only.open(), 0, gz.len() as u64 + 1000, gunzip(), &seen.report()).unwrap();
-    let seen = seen.values();
-    assert_eq!(seen[seen.len() - 2], gz.len() as u64, "{seen:?}");
-    assert_progressed(&seen, gz.len() as u64 + 1000);
+        // A range that runs past the end of the file: the data is whole, so the walk succeeds
+        // without reading all of the range, and still ends at its length.
+        let only = Temp::new(&format!("{tool}-only"), &z);
+        let seen = Seen::new();
+        walk_layer_file(&only.open(), 0, z.len() as u64 + 1000, decoders, &seen.report()).unwrap();
+        let seen = seen.values();
+        assert_eq!(seen[seen.len() - 2], z.len() as u64, "{tool}: {seen:?}");
+        assert_progressed(&seen, z.len() as u64 + 1000);
+
+        // Pushed in chunks, the same records.
+        for chunk in [1000, 65536] {
+            let mut p = LayerPush::new(decoders);
+            for c in z.chunks(chunk) {
+                p.push(c).unwrap();
+            }
+            assert_eq!(summary(&p.finish().unwrap()), want, "{tool} pushed in chunks of {chunk}");
+        }
+    }
 }
 
 #[test]
-fn a_command_reading_the_input_file_reports_its_read_position_and_ends_at_the_size() {
+fn a_plain_range_is_walked_at_offsets_whatever_the_driver() {
+    // walk_layer_file sniffs the range and walks a plain one at offsets: it skips the big body.
     let t = many_files();
-    let want = summary(&pushed_whole(&t));
-    let tmp = Temp::new("command", &t);
+    let tmp = Temp::new("sniffed", &t);
     let seen = Seen::new();
-    let input = tmp.open();
-    // `cat` with no file argument reads its stdin: the input file.
-    let got = walk_command(&["cat".to_string()], Some(&input), &|_| {}, &seen.report()).unwrap();
-    assert_eq!(summary(&got), want);
-    // The default 64 KiB pipe keeps cat close behind the reader: it cannot be done at the first read.
-    assert_progressed(&seen.values(), t.len() as u64);
-
-    // A command that stops reading before the end of its input (here: the tar, then 1 MiB the
-    // command never reads): a success still ends at the file's size.
-    let mut more = t.clone();
-    more.extend(vec![7u8; 1 << 20]);
-    let tmp = Temp::new("command-more", &more);
-    let seen = Seen::new();
-    let argv = ["head".to_string(), "-c".to_string(), t.len().to_string()];
-    let got = walk_command(&argv, Some(&tmp.open()), &|_| {}, &seen.report()).unwrap();
-    assert_eq!(summary(&got), want);
-    let seen = seen.values();
-    assert!(seen[seen.len() - 2] < more.len() as u64, "{seen:?}");
-    assert_progressed(&seen, more.len() as u64);
-}
-
-#[test]
-fn a_command_without_input_reads_dev_null_and_reports_nothing() {
-    let tmp = Temp::new("argv", &tar(&[("a", b"hello".to_vec())]));
-    let seen = Seen::new();
-    let argv = ["cat".to_string(), tmp.0.to_string_lossy().into_owned()];
-    let got = walk_command(&argv, None, &|_| {}, &seen.report()).unwrap();
-    assert_eq!(summary(&got), vec![("/a".to_string(), 5, "-".to_string())]);
-    assert_eq!(seen.values(), Vec::<u64>::new());
-    // And stdin really is /dev/null: `cat` with no file gives no bytes, an empty archive.
-    let e = walk_command(&["cat".to_string()], None, &|_| {}, &seen.report());
-    assert!(e.is_ok() || matches!(e, Err(WalkFail::Tar(_))), "{e:?}");
-    assert_eq!(seen.values(), Vec::<u64>::new());
+    let got = walk_layer_file(&tmp.open(), 0, t.len() as u64, decoders, &seen.report()).unwrap();
+    assert_eq!(summary(&got), summary(&pushed_whole(&t)));
+    assert!(seen.values().windows(2).any(|w| w[1] - w[0] >= 1_000_000), "no skip: {:?}", seen.values());
 }
 
 #[test]
@@ -261,35 +211,28 @@ fn failing_walks_report_short_of_the_end_and_do_not_panic() {
     assert!(matches!(e, WalkFail::Tar(WalkError(ref m)) if m == "archive is truncated"), "{e:?}");
     assert!(seen.values().iter().all(|&n| n <= 100_000), "{:?}", seen.values());
 
-    let gz = gzip(&t);
-    let cut = Temp::new("gzcut", &gz[..gz.len() / 2]);
-    let seen = Seen::new();
-    let e = walk_gzip_file(&cut.open(), 0, gz.len() as u64, gunzip(), &seen.report()).unwrap_err();
-    assert!(matches!(e, WalkFail::Gzip(ref m) if m == "gzip data is truncated"), "{e:?}");
-    assert!(seen.values().iter().all(|&n| n <= gz.len() as u64 / 2), "{:?}", seen.values());
+    for (tool, sentence) in [("gzip", "gzip data is truncated"), ("zstd", "zstd data is truncated")] {
+        let z = compress(tool, &t);
+        let cut = Temp::new(&format!("{tool}cut"), &z[..z.len() / 2]);
+        let seen = Seen::new();
+        let e = walk_layer_file(&cut.open(), 0, z.len() as u64, decoders, &seen.report()).unwrap_err();
+        assert_eq!(e, WalkFail::Data(sentence.into()), "{tool}");
+        assert!(seen.values().iter().all(|&n| n <= z.len() as u64 / 2), "{:?}", seen.values());
+    }
 
-    // Not a tar: the walk stops the command; the counter never claims the end.
-    let junk = Temp::new("junk", &noise(3 << 20, 5));
+    // Not a tar, behind a valid zstd frame: the walk says so, and the counter never claims the end.
+    let junk = compress("zstd", &noise(3 << 20, 5));
+    let tmp = Temp::new("junk", &junk);
     let seen = Seen::new();
-    let e = walk_command(&["cat".to_string()], Some(&junk.open()), &|_| {}, &seen.report()).unwrap_err();
+    let e = walk_layer_file(&tmp.open(), 0, junk.len() as u64, decoders, &seen.report()).unwrap_err();
     assert!(matches!(e, WalkFail::Tar(_)), "{e:?}");
-    assert!(seen.values().iter().all(|&n| n < 3 << 20), "{:?}", seen.values());
-
-    // A command that fails, and one that does not exist.
-    let tmp = Temp::new("fails", &t);
-    let seen = Seen::new();
-    let argv = ["sh".to_string(), "-c".to_string(), "head -c 1000 >/dev/null; echo broken >&2; exit 3".to_string()];
-    let e = walk_command(&argv, Some(&tmp.open()), &|_| {}, &seen.report()).unwrap_err();
-    assert!(matches!(e, WalkFail::Decoder(ref said) if said == "broken\n"), "{e:?}");
-    assert!(!seen.values().contains(&len), "{:?}", seen.values());
-    let e = walk_command(&["elfscan-no-such-command".to_string()], Some(&tmp.open()), &|_| {}, &seen.report());
-    assert!(matches!(e, Err(WalkFail::Io(_))), "{e:?}");
+    assert!(!seen.values().contains(&(junk.len() as u64)), "{:?}", seen.values());
 }
 
 /// The records of `t` pushed whole: what every driver must agree with.
 fn pushed_whole(t: &[u8]) -> Vec<Record> {
-    let mut s = PushScan::default();
-    s.push(t).unwrap();
+    let mut s = PlainPush::default();
+    PlainSink::push(&mut s, t).unwrap();
     s.finish().unwrap()
 }
 
@@ -311,8 +254,8 @@ fn a_file_cut_inside_a_skipped_body_is_truncated_not_a_shorter_layer() {
     let t = tar(&[("a", b"x".to_vec()), ("big", vec![0u8; 3_000_000]), ("after", b"y".to_vec())]);
     let tmp = Temp::new("cut", &t[..100_000]);
     for e in [
-        walk_file(&tmp.open(), 0, t.len() as u64, &no_progress).unwrap_err(),
-        walk_outer(&tmp.open(), 0, t.len() as u64, &no_progress).unwrap_err(),
+        walk_file(&tmp.open(), 0, t.len() as u64, &no_progress).map(|_| ()).unwrap_err(),
+        walk_outer(&tmp.open(), 0, t.len() as u64, &no_progress).map(|_| ()).unwrap_err(),
     ] {
         assert!(matches!(e, WalkFail::Tar(WalkError(ref m)) if m == "archive is truncated"), "{e:?}");
     }

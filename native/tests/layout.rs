@@ -8,14 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 400;
-/// The only files with `unsafe` code: the Node-API wrapper, Node's zlib, one fcntl, the entry point.
-const UNSAFE_FILES: [&str; 8] = [
+/// The only files with `unsafe` code: the Node-API wrapper, Node's zlib and libzstd, one fcntl, the entry point.
+const UNSAFE_FILES: [&str; 9] = [
     "node/env/mod.rs",
     "node/env/create.rs",
     "node/env/read.rs",
     "node/env/external.rs",
     "node/env/work.rs",
     "node/zlib.rs",
+    "node/zstd.rs",
     "node/pipe.rs",
     "node/mod.rs",
 ];

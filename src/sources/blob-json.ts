@@ -1,15 +1,16 @@
 // Reading the small JSON documents of an image (index, manifest, config) with the checks that
 // make a bad one a clear error instead of a TypeError deep in the pipeline.
 
-import { createHash } from 'node:crypto';
+import { DigestCheck, isValidDigest } from '../digest.js';
 import { ElfscanError } from '../errors.js';
-import { normalizePath } from '../layers/layer-entries.js';
-import { isValidDigest } from '../layers/layer-scanner.js';
 import type { ImageConfig } from '../model.js';
+import { limits, normalizePath } from '../native.js';
 import type { BlobStore } from './source.js';
 
 /** Files at or under this size are documents; anything bigger named as one is refused. */
-export const MAX_DOCUMENT_BYTES = 16 << 20;
+export function maxDocumentBytes(): number {
+  return limits().documentMax;
+}
 
 export function blobPath(digest: string, where: string): string {
   if (!isValidDigest(digest)) throw new ElfscanError(where, `invalid digest "${digest.slice(0, 80)}"`);
@@ -38,8 +39,9 @@ export async function readJson(store: BlobStore, path: string, what: string): Pr
   const bytes = await store.read(path);
   const digest = digestOfPath(path);
   if (digest) {
-    const alg = digest.slice(0, digest.indexOf(':'));
-    const got = `${alg}:${createHash(alg).update(bytes).digest('hex')}`;
+    const check = new DigestCheck(digest);
+    check.update(bytes);
+    const got = check.digest();
     if (got !== digest) throw new ElfscanError(store.where, `${what} ${digest} does not match its digest (got ${got})`);
   }
   return parseJson(bytes, store.where, what);

@@ -8,7 +8,6 @@ import { availableParallelism } from 'node:os';
 import { ElfscanError } from '../errors.js';
 import { platformFromConfig } from '../platform.js';
 import { archivePath, asConfig, digestOfPath, isObject, readJson } from './blob-json.js';
-import { largestFirst } from './layer-order.js';
 import { manifestDigestsByConfig } from './oci-index.js';
 import type { BlobStore, ImageCandidate } from './source.js';
 
@@ -43,19 +42,15 @@ export async function dockerArchiveImages(store: BlobStore): Promise<ImageCandid
     for (const layer of entry.Layers) {
       if (!(await store.has(layer))) throw new ElfscanError(where, `manifest.json names layer ${layer}, which the archive does not contain`);
     }
-    const layerDigests = entry.Layers.map((p, i) => digestOfPath(p) ?? diffIds[i] ?? null);
-    const layerSizes = await Promise.all(entry.Layers.map(async (p) => (await store.size?.(p)) ?? null));
+    const layers = () =>
+      Promise.all(entry.Layers.map((p, i) => store.blob(p, { digest: digestOfPath(p) ?? diffIds[i] ?? null, verify: digestOfPath(p), mediaType: null, size: null })));
     images.push({
       ref: entry.RepoTags[0] ?? null,
       manifestDigest: digests.get(digestOfPath(entry.Config) ?? '') ?? null,
       config,
       declared: platformFromConfig(config),
-      layerDigests,
-      layerSizes,
-      layers: () =>
-        largestFirst(entry.Layers, availableParallelism(), (p) => layerSizes[entry.Layers.indexOf(p)] ?? undefined, (p, i) =>
-          store.layer(p, layerDigests[i] ?? null, digestOfPath(p)),
-        ),
+      layers,
+      layerConcurrency: availableParallelism(),
     });
   }
   return images;

@@ -1,19 +1,16 @@
-// An OCI image layout on disk: documents read whole (they are small), layer blobs scanned in
-// place (layer-at.ts: plain ones walked at offsets, compressed ones streamed through their
-// decompressor), each checked against its digest.
+// An OCI image layout on disk: documents read whole (they are small), layer blobs handed out as
+// the files they are, read in place (src/layers/scan-layer.ts), each checked against its digest.
 
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ElfscanError } from '../errors.js';
-import { scanLayerAt } from '../layers/layer-at.js';
-import { asReadError } from '../layers/layer-scanner.js';
-import type { ProgressMeter } from '../progress.js';
-import { MAX_DOCUMENT_BYTES } from './blob-json.js';
-import type { BlobStore } from './source.js';
+import { ElfscanError, asReadError } from '../errors.js';
+import { maxDocumentBytes } from './blob-json.js';
+import type { BlobStore, LayerBlob } from './source.js';
 
-export function ociDirStore(dir: string, where: string, meter: ProgressMeter): BlobStore {
+export function ociDirStore(dir: string, where: string): BlobStore {
   // Paths come from blobPath()/fixed names, never from raw input: digests were validated first.
   const full = (path: string) => join(dir, path);
+  const blobs = new Map<string, LayerBlob>();
   return {
     where,
     async has(path) {
@@ -28,7 +25,7 @@ export function ociDirStore(dir: string, where: string, meter: ProgressMeter): B
       try {
         fh = await open(full(path), 'r');
         const { size } = await fh.stat();
-        if (size > MAX_DOCUMENT_BYTES) throw new ElfscanError(where, `${path} is ${size} bytes, too large for an image document`);
+        if (size > maxDocumentBytes()) throw new ElfscanError(where, `${path} is ${size} bytes, too large for an image document`);
         return await fh.readFile();
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ElfscanError(where, `${path} is missing from the layout`);
@@ -37,16 +34,20 @@ export function ociDirStore(dir: string, where: string, meter: ProgressMeter): B
         await fh?.close();
       }
     },
-    async layer(path, digest, verify) {
-      const what = `${where}: layer ${digest ?? path}`;
-      let size;
-      try {
-        size = (await stat(full(path))).size;
-      } catch (e) {
-        throw asReadError(e, what);
+    async blob(path, layer) {
+      let blob = blobs.get(path);
+      if (!blob) {
+        const what = `${where}: layer ${layer.digest ?? path}`;
+        let size;
+        try {
+          size = (await stat(full(path))).size;
+        } catch (e) {
+          throw asReadError(e, what);
+        }
+        blob = { ...layer, size, where: what, bytes: { range: { file: full(path), offset: 0, length: size } } };
+        blobs.set(path, blob);
       }
-      // Plain blobs are walked in place; compressed ones stream through their decompressor.
-      return meter.layer(size, (reading) => scanLayerAt({ file: full(path), start: 0, length: size, digest, where: what, verify, reading }));
+      return blob;
     },
   };
 }

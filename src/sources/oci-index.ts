@@ -5,7 +5,6 @@ import { availableParallelism } from 'node:os';
 import { ElfscanError } from '../errors.js';
 import { formatPlatform, normalizePlatform, platformFromConfig, type Platform } from '../platform.js';
 import { asConfig, blobPath, isObject, readJson } from './blob-json.js';
-import { largestFirst } from './layer-order.js';
 import type { BlobStore, ImageCandidate } from './source.js';
 
 const INDEX_TYPES = new Set([
@@ -115,7 +114,12 @@ export async function manifestImage(
   const config = asConfig(await readJson(store, configPath, `config ${doc.config.digest}`), where, `config ${doc.config.digest}`);
   const layers = (doc.layers as unknown[]).map((l, i) => {
     if (!isObject(l) || typeof l.digest !== 'string') throw new ElfscanError(where, `${what}: layer ${i} has no digest`);
-    return { digest: l.digest, path: blobPath(l.digest, where), size: typeof l.size === 'number' ? l.size : undefined };
+    return {
+      digest: l.digest,
+      path: blobPath(l.digest, where),
+      size: typeof l.size === 'number' ? l.size : null,
+      mediaType: typeof l.mediaType === 'string' ? l.mediaType : null,
+    };
   });
   for (const l of layers) {
     if (!(await store.has(l.path))) throw new ElfscanError(where, `${what} names layer ${l.digest}, which is missing`);
@@ -125,9 +129,8 @@ export async function manifestImage(
     manifestDigest: d.digest,
     config,
     declared: platformFromConfig(config) ?? descriptorPlatform(d),
-    layerDigests: layers.map((l) => l.digest),
-    layerSizes: layers.map((l) => l.size ?? null),
-    layers: () => largestFirst(layers, layerConcurrency, (l) => l.size, (l) => store.layer(l.path, l.digest, l.digest)),
+    layers: () => Promise.all(layers.map((l) => store.blob(l.path, { digest: l.digest, verify: l.digest, mediaType: l.mediaType, size: l.size }))),
+    layerConcurrency,
   };
 }
 

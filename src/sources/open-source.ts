@@ -5,13 +5,10 @@
 // never by their names.
 
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isatty } from 'node:tty';
 
 import { ElfscanError } from '../errors.js';
-import type { LayerIndex } from '../model.js';
-import { detectCompression } from '../layers/decompress.js';
-import { asReadError } from '../layers/layer-scanner.js';
 import { readArchiveFile } from './archive-file.js';
 import { readArchive } from './archive-stream.js';
 import { DAEMON_PREFIX, dockerSave } from './docker-daemon.js';
@@ -21,9 +18,9 @@ import { ociLayoutImages } from './oci-index.js';
 import { ProgressMeter } from '../progress.js';
 import { looksLikeReference, noSuchPath } from './registry/reference.js';
 import { openRegistry, type RegistrySourceOptions } from './registry/registry-source.js';
-import { scanRootfsDir } from './rootfs-dir.js';
+import { rootfsDirBlob } from './rootfs-dir.js';
 import { stdinChunks } from './stdin-chunks.js';
-import type { BlobStore, OpenedSource } from './source.js';
+import type { BlobStore, LayerBlob, OpenedSource } from './source.js';
 
 const READ_CHUNK = 1 << 20;
 
@@ -55,38 +52,22 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // A local path that exists always wins; only a name that is not one can be a registry reference.
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, { ...options.registry, meter });
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, options.registry);
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, noSuchPath(source));
     if (code === 'EACCES') throw new ElfscanError(source, 'cannot be read (permission denied)');
     throw new ElfscanError(source, `cannot be read (${code ?? String(e)})`);
   }
   if (st.isDirectory()) {
-    const store = ociDirStore(source, source, meter);
+    const store = ociDirStore(source, source);
     if (await store.has('oci-layout')) return fromStore(store, null);
-    return rootfsSource(source, await scanRootfsDir(source, source, meter));
+    return rootfsSource(source, await rootfsDirBlob(source, source));
   }
   if (!st.isFile()) throw new ElfscanError(source, 'is neither a file nor a directory');
   // A plain tar is read at offsets (its bodies mostly never read); a compressed one can only stream.
-  if (detectCompression(await firstBytes(source)) === 'none') {
-    const { store, asRootfs } = await readArchiveFile(source, source, st.size, meter);
-    return fromStore(store, asRootfs);
-  }
+  const file = await readArchiveFile(source, source, st.size);
+  if (file) return fromStore(file.store, file.asRootfs);
   const stream = createReadStream(source, { highWaterMark: READ_CHUNK });
   return openArchive(stream, source, meter, st.size);
-}
-
-async function firstBytes(path: string): Promise<Buffer> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    return buf.subarray(0, bytesRead);
-  } catch (e) {
-    throw asReadError(e, path);
-  } finally {
-    await fh?.close();
-  }
 }
 
 /** `size`: the stream's length when it is a file (the progress bar's total), else null. */
@@ -97,7 +78,7 @@ async function openArchive(input: AsyncIterable<Buffer>, where: string, meter: P
 }
 
 /** manifest.json wins for docker-save archives; index.json alone means an OCI layout. */
-async function fromStore(store: BlobStore, asRootfs: (() => Promise<LayerIndex>) | null): Promise<OpenedSource> {
+async function fromStore(store: BlobStore, asRootfs: (() => LayerBlob) | null): Promise<OpenedSource> {
   if (await store.has('manifest.json')) {
     return { where: store.where, images: await dockerArchiveImages(store), indexPlatforms: null, rootfs: false };
   }
@@ -106,15 +87,15 @@ async function fromStore(store: BlobStore, asRootfs: (() => Promise<LayerIndex>)
     return { where: store.where, images, indexPlatforms, rootfs: false };
   }
   if (asRootfs === null) throw new ElfscanError(store.where, 'is an OCI layout without index.json');
-  return rootfsSource(store.where, await asRootfs());
+  return rootfsSource(store.where, asRootfs());
 }
 
-function rootfsSource(where: string, layer: LayerIndex): OpenedSource {
+function rootfsSource(where: string, layer: LayerBlob): OpenedSource {
   return {
     where,
     rootfs: true,
     indexPlatforms: null,
-    images: [{ ref: null, manifestDigest: null, config: {}, declared: null, layerDigests: [null], layerSizes: [null], layers: async () => [layer] }],
+    images: [{ ref: null, manifestDigest: null, config: {}, declared: null, layers: async () => [layer], layerConcurrency: 1 }],
   };
 }
 

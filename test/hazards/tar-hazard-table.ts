@@ -4,12 +4,14 @@
 // sentence it must fail with. tar-hazard-drivers.ts runs each case through every reader.
 
 import { buildTar, gzip, headerBlock, paxBody, patternBytes, rawTar, zstd, type SparseSpec, type TarEntry } from '../helpers/tar-builder.js';
-import type { TarHeader } from '../../src/layers/tar-reader.js';
+
+/** What a tar entry is, as the walker reports it. */
+export type EntryType = 'file' | 'hardlink' | 'symlink' | 'directory' | 'other';
 
 export interface ExpectedEntry {
   name: string;
   /** Default 'file'. */
-  type?: TarHeader['type'];
+  type?: EntryType;
   size: number;
   mode?: number;
   linkname?: string;
@@ -20,7 +22,7 @@ export interface ExpectedEntry {
 export interface HazardCase {
   name: string;
   bytes: () => Buffer;
-  /** The entries; with `error`, those the TypeScript reader has seen before it fails. */
+  /** The entries (with `error`, those before the failure: documentation, as a failed walk reports none). */
   entries?: ExpectedEntry[];
   /** The sentence after "where: ". */
   error?: string | RegExp;

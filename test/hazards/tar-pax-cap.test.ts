@@ -2,7 +2,7 @@
 // hostile layer cannot make the reader buffer gigabytes of "header". tar-stream had no cap.
 //
 // The cases are in tar-hazard-table.ts; tar-hazard-drivers.ts runs them through the native walker
-// (pushed in chunks, and reading a file at offsets) and the TypeScript reader.
+// (a layer pushed in chunks and read at offsets, an outer archive read at offsets and streamed).
 
 import { runTarHazard } from './tar-hazard-drivers.js';
 

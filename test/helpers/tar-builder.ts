@@ -13,7 +13,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
-import { Xxh64 } from '../../src/layers/xxhash64.js';
+import { Xxh64 } from './xxhash64.js';
 
 export type EntryType =
   | 'file'

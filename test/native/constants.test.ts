@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { keptTextCap, layerScan, limits, type LayerRecords } from '../../src/native.js';
 import { buildTar, type TarEntry } from '../helpers/tar-builder.js';
 
-/** The walker's extra for each entry, by path: a Buffer's length, 'class', or null. */
+/** The walker's extra for each entry, by path: the bytes kept (a `#!` head or a text), 'class', or null. */
 function extras(entries: TarEntry[]): Map<string, number | 'class' | null> {
   const h = layerScan.start();
   layerScan.push(h, buildTar(entries));
@@ -16,7 +16,8 @@ function extras(entries: TarEntry[]): Map<string, number | 'class' | null> {
   for (let i = 0; i < r.count; i++) {
     const x = r.meta[i * 4 + 3]!;
     const extra = x === 0 ? null : r.extras[x - 1]!;
-    out.set(r.names[i]!, extra === null ? null : Buffer.isBuffer(extra) ? extra.length : 'class');
+    const kept = typeof extra === 'string' ? Buffer.byteLength(extra) : Buffer.isBuffer(extra) ? extra.length : null;
+    out.set(r.names[i]!, extra === null ? null : (kept ?? 'class'));
   }
   return out;
 }

@@ -35,7 +35,7 @@ function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error, pac
 
 const messageOf = (f: () => unknown): string => thrownMessage(f, ElfscanError);
 
-const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 5 };
+const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 6 };
 
 describe('addon file names (napi-rs --platform naming)', () => {
   it.each([
@@ -106,9 +106,20 @@ describe('loading the addon', () => {
     );
   });
 
+  it('says which Node it needs when this one exports no zstd to the addon (Node 20)', () => {
+    const env = fakeEnv(
+      host('linux', 'x64'),
+      { 'elfscan.linux-x64-gnu.node': null },
+      new Error('/pkg/native/elfscan.linux-x64-gnu.node: undefined symbol: ZSTD_getErrorName'),
+    );
+    expect(messageOf(() => loadAddon(env))).toBe(
+      `elfscan: needs Node 22.15 or later, whose zstd the native addon decodes layers with (this is Node ${process.version})`,
+    );
+  });
+
   it('refuses a build from older sources', () => {
     const env = fakeEnv(host('linux', 'x64'), { 'elfscan.linux-x64-gnu.node': { inspect() {}, interfaceVersion: 0 } });
-    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 5\); rebuild it with `npm run build:native`$/);
+    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 6\); rebuild it with `npm run build:native`$/);
   });
 
   it('finds the real addon next to the package on this machine', () => {

@@ -1,27 +1,30 @@
 // Progress counters of the native walks on the thread pool: a counter starts at 0, a walk moves it
 // through the stored bytes of its input and leaves it at the whole length when it succeeds (plain,
-// gzip and outer walks of a file range; zstd reading the file as its stdin), the main thread can
-// read it while a walk is pending, and a counter and a scan handle are never taken for each other.
+// gzip, zstd and outer walks of a file range; a root filesystem directory: its files' sizes), and
+// a counter and a scan handle are never taken for each other.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 import { ElfscanError } from '../../src/errors.js';
 import {
+  dirList,
   layerScan,
-  layerScanCommand,
+  layerScanDir,
   layerScanFile,
   loadAddon,
   newProgressCounter,
+  outerScan,
+  outerScanFile,
   progressCounterValue,
   type LayerRecords,
   type LoaderEnv,
   type ProgressCounter,
 } from '../../src/native.js';
 import { fixture, tempDir } from '../helpers/image-builder.js';
-import { buildTar, hasZstdCli, patternBytes, zstd, type TarEntry } from '../helpers/tar-builder.js';
+import { buildTar, patternBytes, zstd, type TarEntry } from '../helpers/tar-builder.js';
 import { thrownMessage } from '../helpers/thrown.js';
 
 /** Real ELF files (classified), a script, a large body the plain walk skips, many small files. */
@@ -56,7 +59,7 @@ describe('progress counters of file walks', () => {
     const file = writeAt('layer.tar', 'prefix!!', tar);
     const counter = newProgressCounter();
     expect(progressCounterValue(counter)).toBe(0);
-    const records = await layerScanFile(file, 8, tar.length, 'plain', counter);
+    const records = await layerScanFile(file, 8, tar.length, counter);
     expect(progressCounterValue(counter)).toBe(tar.length);
     expect(records.count).toBe(405);
     // Without a counter (the four-argument call every caller makes today): the same records.
@@ -67,25 +70,43 @@ describe('progress counters of file walks', () => {
     const padded = Buffer.concat([tar, Buffer.alloc(1 << 20)]);
     const file = writeAt('padded.tar', '', padded);
     const counter = newProgressCounter();
-    await layerScanFile(file, 0, padded.length, 'plain', counter);
+    await layerScanFile(file, 0, padded.length, counter);
     expect(progressCounterValue(counter)).toBe(padded.length);
   });
 
-  it('a gzip walk counts compressed bytes and ends at the compressed length', async () => {
-    const gz = gzipSync(tar);
-    const file = writeAt('layer.tar.gz', 'gz', gz);
+  it.each([
+    ['gzip', gzipSync],
+    ['zstd', (b: Buffer) => zstd(b)],
+  ])('a %s walk counts compressed bytes and ends at the compressed length', async (name, compress) => {
+    const z = compress(tar);
+    const file = writeAt(`layer.tar.${name}`, 'z', z);
     const counter = newProgressCounter();
-    const records = await layerScanFile(file, 2, gz.length, 'gzip', counter);
-    expect(progressCounterValue(counter)).toBe(gz.length);
+    const records = await layerScanFile(file, 1, z.length, counter);
+    expect(progressCounterValue(counter)).toBe(z.length);
     expect(plain(records)).toEqual(plain(await layerScanFile(writeAt('same.tar', '', tar), 0, tar.length)));
   });
 
   it('an outer walk ends at the range length', async () => {
     const file = writeAt('outer.tar', 'prefix!!', tar);
     const counter = newProgressCounter();
-    const records = await layerScanFile(file, 8, tar.length, 'outer', counter);
-    expect(records.count).toBe(405);
+    const records = await outerScanFile(file, 8, tar.length, counter);
+    expect(records?.count).toBe(405);
     expect(progressCounterValue(counter)).toBe(tar.length);
+  });
+
+  it('a directory walk counts its files’ sizes and ends at their sum', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'usr/bin'), { recursive: true });
+    writeFileSync(join(dir, 'usr/bin/hello'), fixture('arm64/hello'));
+    writeFileSync(join(dir, 'big'), patternBytes(3 << 20, 1));
+    const { listing, bytes } = await dirList(dir);
+    expect(bytes).toBe(fixture('arm64/hello').length + (3 << 20));
+    const counter = newProgressCounter();
+    const records = await layerScanDir(listing, counter);
+    expect(records.names).toEqual(['/big', '/usr', '/usr/bin', '/usr/bin/hello']);
+    expect(progressCounterValue(counter)).toBe(bytes);
+    // A listing is read once.
+    expect(typeError(() => layerScanDir(listing))).toMatch(/not an unread directory listing/);
   });
 
   it('a failing walk leaves its counter short of the length', async () => {
@@ -94,7 +115,7 @@ describe('progress counters of file walks', () => {
     const file = join(tempDir(), 'cut.tar');
     writeFileSync(file, cut);
     const counter = newProgressCounter();
-    await expect(layerScanFile(file, 0, tar.length, 'plain', counter)).rejects.toMatchObject({ code: 'ELFSCAN_TAR', message: 'archive is truncated' });
+    await expect(layerScanFile(file, 0, tar.length, counter)).rejects.toMatchObject({ code: 'ELFSCAN_TAR', message: 'archive is truncated' });
     expect(progressCounterValue(counter)).toBeGreaterThan(3 << 20);
     expect(progressCounterValue(counter)).toBeLessThanOrEqual(cut.length);
   });
@@ -104,76 +125,10 @@ describe('progress counters of file walks', () => {
     const a = newProgressCounter();
     const b = newProgressCounter();
     await Promise.all([
-      layerScanFile(writeAt('a.tar', '', tar), 0, tar.length, 'plain', a),
-      layerScanFile(writeAt('b.tar.gz', '', gz), 0, gz.length, 'gzip', b),
+      layerScanFile(writeAt('a.tar', '', tar), 0, tar.length, a),
+      layerScanFile(writeAt('b.tar.gz', '', gz), 0, gz.length, b),
     ]);
     expect([progressCounterValue(a), progressCounterValue(b)]).toEqual([tar.length, gz.length]);
-  });
-});
-
-describe('progress counters of a command reading the layer file as its stdin', () => {
-  const tar = layer();
-
-  it('zstd is installed (test/setup/debian-tools.ts)', () => {
-    expect(hasZstdCli).toBe(true);
-  });
-
-  it('zstd -dc on stdin ends at the file size and gives the records of the plain walk', async () => {
-    const zst = zstd(tar);
-    const file = join(tempDir(), 'layer.tar.zst');
-    writeFileSync(file, zst);
-    const counter = newProgressCounter();
-    const records = await layerScanCommand(['zstd', '-d', '-c', '-q'], file, counter);
-    expect(progressCounterValue(counter)).toBe(zst.length);
-    const walked = await layerScanFile(writeAt('layer.tar', '', tar), 0, tar.length);
-    expect(plain(records)).toEqual(plain(walked));
-  });
-
-  it('the argv-with-file form still works (stdin /dev/null), and its counter stays at 0', async () => {
-    const file = join(tempDir(), 'layer.tar.zst');
-    writeFileSync(file, zstd(tar));
-    const counter = newProgressCounter();
-    const records = await layerScanCommand(['zstd', '-d', '-c', '-q', '--', file], undefined, counter);
-    expect(records.count).toBe(405);
-    expect(progressCounterValue(counter)).toBe(0);
-    // And without any optional argument, as today's caller passes it.
-    expect((await layerScanCommand(['zstd', '-d', '-c', '-q', '--', file])).count).toBe(405);
-    // stdin really is /dev/null: `cat` with no file gives an empty layer.
-    expect((await layerScanCommand(['cat'], null as unknown as undefined)).count).toBe(0);
-  });
-
-  it('the counter can be read while the command is still running', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'layer.tar');
-    writeFileSync(file, tar);
-    const go = join(dir, 'go');
-    // Passes the first MiB, waits for the test to say go, then passes the rest.
-    const script = `head -c ${1 << 20}; while [ ! -e '${go}' ]; do sleep 0.01; done; cat`;
-    const counter = newProgressCounter();
-    const walk = layerScanCommand(['sh', '-c', script], file, counter);
-    // Once the reader has taken head's last chunk, the command has read exactly 1 MiB of the file.
-    const deadline = Date.now() + 20_000;
-    while (progressCounterValue(counter) < 1 << 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    const midway = progressCounterValue(counter);
-    writeFileSync(go, '');
-    const records = await walk;
-    expect(midway).toBe(1 << 20);
-    expect(records.count).toBe(405);
-    expect(progressCounterValue(counter)).toBe(tar.length);
-  });
-
-  it('an input that cannot be opened rejects with ELFSCAN_IO', async () => {
-    const missing = join(tempDir(), 'no-such.zst');
-    expect(existsSync(missing)).toBe(false);
-    await expect(layerScanCommand(['zstd', '-d', '-c', '-q'], missing, newProgressCounter())).rejects.toMatchObject({ code: 'ELFSCAN_IO' });
-  });
-
-  it('a failing command rejects with its stderr and leaves the counter short of the size', async () => {
-    const file = join(tempDir(), 'not.zst');
-    writeFileSync(file, tar);
-    const counter = newProgressCounter();
-    await expect(layerScanCommand(['zstd', '-d', '-c', '-q'], file, counter)).rejects.toMatchObject({ code: 'ELFSCAN_DECODER' });
-    expect(progressCounterValue(counter)).toBeLessThan(tar.length);
   });
 });
 
@@ -192,6 +147,14 @@ describe('counters and scan handles are not confused', () => {
     expect(layerScan.end(scan).count).toBe(0);
   });
 
+  it('a layer scan handle and an outer scan handle are not taken for each other', () => {
+    const outer = outerScan.start() as unknown as Parameters<typeof layerScan.push>[0];
+    expect(typeError(() => layerScan.push(outer, chunk))).toMatch(/not a live layer scan handle/);
+    const layer = layerScan.start() as unknown as Parameters<typeof outerScan.push>[0];
+    expect(typeError(() => outerScan.end(layer))).toMatch(/not a live outer scan handle/);
+    expect(typeError(() => layerScan.push(layerScan.start(), 'text' as unknown as Uint8Array))).toBe('elfscan native: a pushed chunk must be a Uint8Array');
+  });
+
   it('pushing to or ending a counter throws, and leaves the counter as it was', () => {
     const counter = newProgressCounter() as unknown as Parameters<typeof layerScan.push>[0];
     expect(typeError(() => layerScan.push(counter, chunk))).toMatch(/^elfscan native: layerScanPush\/End\(handle, …\): not a live layer scan handle$/);
@@ -202,10 +165,9 @@ describe('counters and scan handles are not confused', () => {
   it('a walk given a scan handle or a number as its counter throws before it starts', () => {
     const scan = layerScan.start() as unknown as ProgressCounter;
     const file = writeAt('small.tar', '', buildTar([{ name: 'a', body: 'a' }]));
-    expect(typeError(() => layerScanFile(file, 0, 2048, 'plain', scan))).toMatch(/counter must be a progress counter handle/);
-    expect(typeError(() => layerScanFile(file, 0, 2048, 'plain', 7 as unknown as ProgressCounter))).toMatch(/counter must be a progress counter handle/);
-    expect(typeError(() => layerScanCommand(['cat'], file, scan))).toMatch(/counter must be a progress counter handle/);
-    expect(typeError(() => layerScanCommand(['cat'], 7 as unknown as string))).toMatch(/input must be a file path string/);
+    expect(typeError(() => layerScanFile(file, 0, 2048, scan))).toMatch(/counter must be a progress counter handle/);
+    expect(typeError(() => layerScanFile(file, 0, 2048, 7 as unknown as ProgressCounter))).toMatch(/counter must be a progress counter handle/);
+    expect(typeError(() => outerScanFile(file, 0, 2048, scan))).toMatch(/counter must be a progress counter handle/);
   });
 });
 
@@ -222,7 +184,7 @@ describe('interface version', () => {
     };
     expect(() => loadAddon(env)).toThrow(ElfscanError);
     expect(() => loadAddon(env)).toThrow(
-      'elfscan: the native addon native/elfscan.linux-x64-gnu.node is out of date (interface 2, expected 5); rebuild it with `npm run build:native`',
+      'elfscan: the native addon native/elfscan.linux-x64-gnu.node is out of date (interface 2, expected 6); rebuild it with `npm run build:native`',
     );
   });
 });

@@ -1,11 +1,13 @@
 // Spec §7 and §9 against a registry that misbehaves (a proxy in front of a real docker-registry):
 // 429/5xx retried with backoff and Retry-After in both forms, a connection dropped mid-blob
 // resumed with Range, bytes that do not match their digest refused, blob redirects to another
-// host followed without the registry's credentials, an unknown manifest type refused.
+// host followed without the registry's credentials, an unknown manifest type refused. Waits go
+// through a fake retry clock: each is recorded and passes at once, so backoff costs no time.
 
 import http from 'node:http';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
+import { useRetryClock, type RetryClock } from '../../src/sources/registry/retry.js';
 import { runCli, type CliResult } from '../cli/run-cli.js';
 import { tempDir } from '../helpers/image-builder.js';
 import { matchPath, startProxy, times, type Proxy } from './helpers/fault-proxy.js';
@@ -32,6 +34,19 @@ function manifestOf(host: string, repo: string, tag: string, authorization?: str
   });
 }
 
+/** Every wait the scans asked for, in ms; virtual time moves by each. */
+const waits: number[] = [];
+let virtual = 0;
+const clock: RetryClock = {
+  now: () => Date.now() + virtual,
+  sleep: async (ms) => {
+    waits.push(ms);
+    virtual += ms;
+  },
+};
+beforeAll(() => void useRetryClock(clock));
+afterAll(() => void useRetryClock(null));
+
 let registry: Registry;
 let proxy: Proxy;
 let gz: Awaited<ReturnType<typeof manifestOf>>;
@@ -49,6 +64,7 @@ beforeAll(async () => {
 beforeEach(() => {
   proxy.rules.length = 0;
   proxy.log.length = 0;
+  waits.length = 0;
 });
 
 const answer = (res: http.ServerResponse, status: number, headers: Record<string, string> = {}, body = '') => {
@@ -69,25 +85,31 @@ describe('retries', () => {
     proxy.rules.push(times(1, (req, res) => Boolean(matchPath(req, 'manifests', '1')) && answer(res, 429, { 'retry-after': '1' })));
     const report = await scan(`${proxy.host}/team/api:1`, { env });
     expect(summary(report)).toEqual([arm64Summary]);
-    const heads = proxy.log.filter((r) => r.method === 'HEAD');
-    expect(heads).toHaveLength(2);
-    expect(heads[1]!.at - heads[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(proxy.log.filter((r) => r.method === 'HEAD')).toHaveLength(2);
+    expect(waits).toEqual([1000]);
   });
 
   it('503 with Retry-After as an HTTP date: waits until that date', async () => {
     const layer = gz.layers[0]!;
-    proxy.rules.push(times(1, (req, res) => matchPath(req, 'blobs') === layer && answer(res, 503, { 'retry-after': new Date(Date.now() + 2000).toUTCString() })));
+    proxy.rules.push(times(1, (req, res) => matchPath(req, 'blobs') === layer && answer(res, 503, { 'retry-after': new Date(clock.now() + 2000).toUTCString() })));
     expect(summary(await scan(`${proxy.host}/team/api:1`, { env }))).toEqual([arm64Summary]);
-    const gets = proxy.log.filter((r) => r.path.endsWith(layer));
-    expect(gets).toHaveLength(2);
-    // HTTP dates have whole seconds: "now + 2 s" truncated is at least 1 s away
-    expect(gets[1]!.at - gets[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(proxy.log.filter((r) => r.path.endsWith(layer))).toHaveLength(2);
+    // HTTP dates have whole seconds: "now + 2 s" truncated is 1 to 2 s away.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(950);
+    expect(waits[0]).toBeLessThanOrEqual(2000);
   });
 
   it('502 twice with no Retry-After: backs off and succeeds', async () => {
     proxy.rules.push(times(2, (req, res) => matchPath(req, 'blobs') === gz.config && answer(res, 502)));
     expect(summary(await scan(`${proxy.host}/team/api:1`, { env }))).toEqual([arm64Summary]);
     expect(proxy.log.filter((r) => r.path.endsWith(gz.config))).toHaveLength(3);
+    // Exponential, with jitter in the upper half of each window: 250 ms, then 500 ms.
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeGreaterThanOrEqual(125);
+    expect(waits[0]).toBeLessThanOrEqual(250);
+    expect(waits[1]).toBeGreaterThanOrEqual(250);
+    expect(waits[1]).toBeLessThanOrEqual(500);
   });
 
   it('a Retry-After longer than a minute is not waited for', async () => {
@@ -99,6 +121,7 @@ describe('retries', () => {
     proxy.rules.push((req, res) => matchPath(req, 'blobs') === gz.layers[0] && answer(res, 500));
     expectFailed(await runCli([`${proxy.host}/team/api:1`], { env }), /the registry answered HTTP 500/);
     expect(proxy.log.filter((r) => r.path.endsWith(gz.layers[0]!))).toHaveLength(5);
+    expect(waits).toHaveLength(4); // between the five tries
   });
 });
 

@@ -7,7 +7,8 @@
 //            their install scripts would (node-gyp with Debian's cross g++ for arm64 and armhf)
 //   images/  each image's root folder (hard links into the above) and its docker-save archive
 // Every stage is redone only when what it is made of changed (a stamp per stage). Entry point:
-// ensureRealTrees() — the lead wires it into the pretest step; the suite calls it from beforeAll.
+// ensureRealTrees(), step 5 of scripts/test-setup.mjs; the suite calls it again from beforeAll,
+// where, after the set-up, it only compares stamps.
 // A failure fails the suite: nothing is skipped silently.
 
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -40,8 +41,9 @@ export function ensureRealTrees(): { image: RealImage; tar: string; root: string
   return REAL_IMAGES.map((img) => ensureImage(img));
 }
 
-export default function setup(): void {
-  ensureRealTrees();
+/** Whether the set-up has built every image (prepared.ts stops the run early otherwise). */
+export function realTreesReady(): boolean {
+  return REAL_IMAGES.every((img) => existsSync(join(REAL_TREES, 'images', `${img.name}.tar`)));
 }
 
 function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {

@@ -1,31 +1,20 @@
-//! Why a walk stopped, whichever way its bytes came: the tar is malformed, a read failed, the
-//! decompressing command failed, or the gzip data is bad. node/ turns each into a JS Error code.
+//! Why a walk stopped, whichever way its bytes came: the tar is malformed, a read failed, or the
+//! compressed data is bad. node/ turns each into a JS Error code.
 
 use std::io;
 
-use super::gzip::GzFail;
 use crate::tar::error::WalkError;
 
-/// Why a walk stopped.
-#[derive(Debug)]
+/// Why a walk stopped. Cloneable, so that a stopped walk can say it again.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WalkFail {
     /// The archive is malformed (tar/error.rs has the sentences).
     Tar(WalkError),
-    /// Reading the file failed.
-    Io(io::Error),
-    /// The decompressing command failed: what it said on stderr.
-    Decoder(String),
-    /// The gzip data is bad: the sentence src/layers/decompress.ts says too.
-    Gzip(String),
-}
-
-impl From<GzFail<WalkError>> for WalkFail {
-    fn from(e: GzFail<WalkError>) -> Self {
-        match e {
-            GzFail::Gzip(s) => WalkFail::Gzip(s),
-            GzFail::Out(e) => WalkFail::Tar(e),
-        }
-    }
+    /// Reading the file failed: the system's message.
+    Io(String),
+    /// The compressed data is bad: the whole sentence ("gzip data is truncated", "data is not
+    /// valid zstd (…)").
+    Data(String),
 }
 
 impl From<WalkError> for WalkFail {
@@ -36,6 +25,6 @@ impl From<WalkError> for WalkFail {
 
 impl From<io::Error> for WalkFail {
     fn from(e: io::Error) -> Self {
-        WalkFail::Io(e)
+        WalkFail::Io(e.to_string())
     }
 }

@@ -1,16 +1,17 @@
 //! A layer stored in a file at a known offset (a layer blob, or a layer nested in a docker-save
-//! tarball): `walk_file` reads windows over runs of headers and small files and seeks over the
-//! bodies no one reads; `walk_gzip_file` inflates the range as it reads it; `walk_outer` lists an
-//! outer archive's entries with their body offsets. They run on the thread pool and report
-//! progress through a `&dyn Fn(u64)` — bytes of the stored (possibly compressed) range got
-//! through — so that node/ can keep a counter the main thread polls.
+//! tarball): `walk_layer_file` chooses by the range's first bytes — a plain tar is walked at
+//! offsets (windows over runs of headers and small files, seeks over the bodies no one reads), a
+//! gzip or zstd one is decoded as it is read; `walk_outer` lists an outer archive's entries with
+//! their body offsets. They run on the thread pool and report progress through a `&dyn Fn(u64)`
+//! — bytes of the stored (possibly compressed) range got through — so that node/ can keep a
+//! counter the main thread polls.
 
 use std::fs::File;
 
+use super::decode::{compression_of, Compression, Decoders, SNIFF_BYTES};
 use super::fail::WalkFail;
-use super::gzip::Inflate;
-use super::outer::OuterScan;
-use super::push::GzPushScan;
+use super::outer::{OuterEntry, OuterScan};
+use super::push::LayerPush;
 use super::read::{read_at, READ_CHUNK};
 use super::record::Record;
 use super::scan::LayerScan;
@@ -26,24 +27,27 @@ pub const MAX_WINDOW: usize = 256 * 1024;
 /// For callers with no one to tell how far a walk has got.
 pub fn no_progress(_: u64) {}
 
-/// The gzip layer at `[start, start + len)` of `file`, inflated and walked on the calling thread.
-/// `progress` hears compressed bytes: the inflated size is unknown until the end, so it could not
-/// give a fraction of anything.
-pub fn walk_gzip_file<G: Inflate>(
+/// The layer at `[start, start + len)` of `file`, whatever its compression, walked on the
+/// calling thread. `progress` hears bytes of the stored range: for a compressed layer the
+/// decoded size is unknown until the end, so it could not give a fraction of anything.
+pub fn walk_layer_file(
     file: &File,
     start: u64,
     len: u64,
-    gz: G,
+    decoders: Decoders,
     progress: &dyn Fn(u64),
 ) -> Result<Vec<Record>, WalkFail> {
-    let mut scan = GzPushScan::new(gz);
+    if compression_of(&first_bytes(file, start, len)?) == Compression::None {
+        return walk_file(file, start, len, progress);
+    }
+    let mut scan = LayerPush::new(decoders);
     let mut buf = vec![0u8; READ_CHUNK];
     let mut pos = 0u64;
     while pos < len {
         let want = (READ_CHUNK as u64).min(len - pos) as usize;
         let got = read_at(file, &mut buf[..want], start + pos)?;
         if got == 0 {
-            break; // the file is shorter than the range: the gzip data is truncated
+            break; // the file is shorter than the range: the compressed data is truncated
         }
         scan.push(&buf[..got])?;
         pos += got as u64;
@@ -54,16 +58,19 @@ pub fn walk_gzip_file<G: Inflate>(
     Ok(records)
 }
 
-/// What a seeking driver needs of a sink beyond the entries: ELF files whose wanted ranges it
-/// must read, and the records at the end.
+/// What a seeking driver needs of a sink beyond the entries: the bytes it must read at their
+/// offsets (an ELF file's wanted ranges, an outer entry's first bytes), and the result.
 pub trait SeekSink: EntrySink {
-    /// Reads what waiting files want; `read(offset, len)` reads bytes of the tar stream.
+    type Output;
+    /// Reads what waiting entries want; `read(offset, len)` reads bytes of the tar stream.
     fn complete_pending(&mut self, read: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, WalkFail>)
         -> Result<(), WalkFail>;
-    fn into_records(self) -> Vec<Record>;
+    fn output(self) -> Self::Output;
 }
 
 impl SeekSink for LayerScan {
+    type Output = Vec<Record>;
+
     fn complete_pending(
         &mut self,
         read: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, WalkFail>,
@@ -74,21 +81,23 @@ impl SeekSink for LayerScan {
         Ok(())
     }
 
-    fn into_records(self) -> Vec<Record> {
+    fn output(self) -> Vec<Record> {
         self.records
     }
 }
 
 impl SeekSink for OuterScan {
+    type Output = Vec<OuterEntry>;
+
     fn complete_pending(
         &mut self,
-        _read: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, WalkFail>,
+        read: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, WalkFail>,
     ) -> Result<(), WalkFail> {
-        Ok(())
+        self.sniff_pending(read)
     }
 
-    fn into_records(self) -> Vec<Record> {
-        self.records
+    fn output(self) -> Vec<OuterEntry> {
+        self.entries
     }
 }
 
@@ -99,19 +108,26 @@ pub fn walk_file(file: &File, start: u64, len: u64, progress: &dyn Fn(u64)) -> R
     walk(file, start, len, LayerScan::new(true), progress)
 }
 
-/// The entries of the tar at `[start, start + len)` of `file` with their body offsets (relative
-/// to `start`), reading headers only; `progress` as in `walk_file`.
-pub fn walk_outer(file: &File, start: u64, len: u64, progress: &dyn Fn(u64)) -> Result<Vec<Record>, WalkFail> {
-    walk(file, start, len, OuterScan::default(), progress)
+/// The entries of the archive at `[start, start + len)` of `file`, with their body offsets
+/// (relative to `start`) and what each is, reading headers and the first bytes of the files that
+/// may matter; `progress` as in `walk_file`. None when the archive is compressed: it can only be
+/// streamed (outer_push.rs).
+pub fn walk_outer(file: &File, start: u64, len: u64, progress: &dyn Fn(u64)) -> Result<Option<Vec<OuterEntry>>, WalkFail> {
+    if compression_of(&first_bytes(file, start, len)?) != Compression::None {
+        return Ok(None);
+    }
+    walk(file, start, len, OuterScan::default(), progress).map(Some)
 }
 
-fn walk<S: SeekSink>(
-    file: &File,
-    start: u64,
-    len: u64,
-    sink: S,
-    progress: &dyn Fn(u64),
-) -> Result<Vec<Record>, WalkFail> {
+/// The range's first SNIFF_BYTES bytes (fewer when it is shorter).
+fn first_bytes(file: &File, start: u64, len: u64) -> Result<Vec<u8>, WalkFail> {
+    let mut head = vec![0u8; (SNIFF_BYTES as u64).min(len) as usize];
+    let n = read_at(file, &mut head, start)?;
+    head.truncate(n);
+    Ok(head)
+}
+
+fn walk<S: SeekSink>(file: &File, start: u64, len: u64, sink: S, progress: &dyn Fn(u64)) -> Result<S::Output, WalkFail> {
     let mut walk = TarWalk::new(sink);
     let mut window = MIN_WINDOW;
     let mut buf = vec![0u8; MAX_WINDOW];
@@ -161,5 +177,5 @@ fn walk<S: SeekSink>(
     // A walk that ended on its zero blocks before `len` is done too: the rest is padding, and a
     // bar left short of full would say otherwise.
     progress(len);
-    Ok(walk.sink.into_records())
+    Ok(walk.sink.output())
 }

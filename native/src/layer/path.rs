@@ -1,7 +1,7 @@
-//! Entry names as the TypeScript side keys its file table: lexically normalized absolute paths,
-//! the same rule as src/layers/layer-entries.ts normalizePath.
+//! Entry names as the file table keys them: lexically normalized absolute paths. The one rule,
+//! for tar names here and for the paths manifests name (src/native.ts normalizePath calls it).
 
-/// Lexically normalized absolute path, as layer-entries.ts normalizePath: "./usr//lib/" → "/usr/lib".
+/// Lexically normalized absolute path: "./usr//lib/" → "/usr/lib"; ".." clamps at "/".
 pub fn normalize_path(name: &str) -> String {
     let mut out: Vec<&str> = Vec::new();
     for part in name.split('/') {
@@ -34,7 +34,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_normalize_as_the_typescript_side_does() {
+    fn paths_normalize_lexically() {
         assert_eq!(normalize_path("./usr//lib/"), "/usr/lib");
         assert_eq!(normalize_path("../../etc/x"), "/etc/x");
         assert_eq!(normalize_path("./"), "/");

@@ -1,59 +1,56 @@
-//! A layer whose bytes are pushed in chunks (stdin, a registry's response): `PushScan` walks a
-//! plain tar as it comes, `GzPushScan` inflates a gzip layer on the way in. Either holds the walk
-//! between pushes, so the caller decides the chunk sizes and the records never depend on them.
+//! A layer whose bytes are pushed in chunks (stdin, a registry's response, a layer nested in a
+//! streamed archive): `LayerPush` chooses by the first bytes, decodes gzip or zstd on the way in,
+//! and walks the plain tar as it comes. It holds the walk between pushes, so the caller decides
+//! the chunk sizes and the records never depend on them.
 
+use super::decode::Decoders;
 use super::fail::WalkFail;
-use super::gzip::Inflate;
 use super::record::Record;
 use super::scan::LayerScan;
+use super::unpack::{PlainSink, Unpack};
 use crate::tar::error::WalkError;
 use crate::tar::walk::TarWalk;
 
-/// A layer read as a stream of chunks.
-pub struct PushScan {
+/// A plain layer's tar walked as it comes.
+pub struct PlainPush {
     walk: TarWalk<LayerScan>,
 }
 
-impl Default for PushScan {
+impl Default for PlainPush {
     fn default() -> Self {
-        PushScan { walk: TarWalk::new(LayerScan::new(false)) }
+        PlainPush { walk: TarWalk::new(LayerScan::new(false)) }
     }
 }
 
-impl PushScan {
-    pub fn push(&mut self, chunk: &[u8]) -> Result<(), WalkError> {
-        self.walk.push(chunk)
+impl PlainSink for PlainPush {
+    fn push(&mut self, plain: &[u8]) -> Result<(), WalkError> {
+        self.walk.push(plain)
     }
+}
 
+impl PlainPush {
     pub fn finish(mut self) -> Result<Vec<Record>, WalkError> {
         self.walk.end()?;
         Ok(self.walk.sink.records)
     }
 }
 
-/// Inflated bytes are handed to the walker this many at a time (node:zlib's chunk size here).
-const INFLATE_CHUNK: usize = 1 << 20;
-
-/// A gzip layer read as a stream of compressed chunks, inflated (by Node's zlib, in the addon)
-/// straight into the walker.
-pub struct GzPushScan<G: Inflate> {
-    gz: G,
-    buf: Vec<u8>,
-    scan: PushScan,
+/// A layer of any compression, pushed in chunks.
+pub struct LayerPush {
+    unpack: Unpack<PlainPush>,
 }
 
-impl<G: Inflate> GzPushScan<G> {
-    pub fn new(gz: G) -> GzPushScan<G> {
-        GzPushScan { gz, buf: vec![0u8; INFLATE_CHUNK], scan: PushScan::default() }
+impl LayerPush {
+    pub fn new(decoders: Decoders) -> LayerPush {
+        LayerPush { unpack: Unpack::new(PlainPush::default(), decoders) }
     }
 
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), WalkFail> {
-        let scan = &mut self.scan;
-        Ok(self.gz.write(chunk, &mut self.buf, &mut |plain| scan.push(plain))?)
+        self.unpack.push(chunk)
     }
 
+    /// The data ended: the decoder must be between members or frames, the tar complete.
     pub fn finish(self) -> Result<Vec<Record>, WalkFail> {
-        self.gz.end::<WalkError>()?;
-        Ok(self.scan.finish()?)
+        Ok(self.unpack.finish()?.finish()?)
     }
 }

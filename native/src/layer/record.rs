@@ -9,12 +9,12 @@ use crate::tar::entry::TarEntry;
 #[derive(Debug)]
 pub enum Extra {
     None,
-    /// Not a binary candidate: bytes for its `#!` line or its whole text.
+    /// Not a binary candidate: the bytes its `#!` line comes from.
     Head(Vec<u8>),
+    /// A loader configuration file's whole text (kept_text.rs).
+    Text(Vec<u8>),
     /// A binary candidate: the classifier's final answer.
     Class(Box<Inspection>),
-    /// An outer archive's regular file: where its body starts (see OuterScan).
-    BodyAt(u64),
 }
 
 #[derive(Debug)]

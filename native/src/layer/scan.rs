@@ -1,11 +1,9 @@
 //! One layer's tar entries in, one flat list of records out: every entry's header (its path
-//! normalized as layer-entries.ts normalizePath does), and for each
-//! regular file what src/layers/layer-entries.ts needs to finish it — the classifier's final
-//! answer for a binary candidate, or the few head bytes a script's `#!` line or a loader
-//! configuration file's text comes from. Decisions that depend on the path (whiteouts, loader
-//! configuration files) follow layer-entries.ts exactly, so that the TypeScript side only turns
-//! records into LayerEntry objects. Bodies are never kept: the head of the current file, and for
-//! an ELF file the capped ranges formats/elf/complete.rs keeps.
+//! normalized, path.rs), and for each regular file what the overlay needs of it — the
+//! classifier's final answer for a binary candidate, or the few head bytes a script's `#!` line
+//! or a loader configuration file's text comes from (kept_text.rs). The TypeScript side only
+//! turns records into LayerEntry objects (src/layers/layer-index.ts). Bodies are never kept: the
+//! head of the current file, and for an ELF file the capped ranges formats/elf/complete.rs keeps.
 
 use super::kept_text::KeptText;
 use super::path::{base_name, normalize_path};
@@ -119,8 +117,14 @@ impl LayerScan {
 
     /// A script's first line, or a loader configuration file's whole text (kept_text.rs).
     fn note_text(&mut self, cur: Current) {
-        let kept = self.texts.keep(cur.text, cur.head, cur.size);
-        self.records[cur.record].extra = kept.map_or(Extra::None, Extra::Head);
+        let (whole, size) = (cur.text, cur.size);
+        let kept = self.texts.keep(whole, cur.head, size);
+        // Kept whole only as a text: a head cut short, or past the cap, is at most a `#!` line.
+        self.records[cur.record].extra = match kept {
+            Some(k) if whole && k.len() as u64 == size => Extra::Text(k),
+            Some(k) => Extra::Head(k),
+            None => Extra::None,
+        };
     }
 }
 
@@ -128,8 +132,12 @@ impl EntrySink for LayerScan {
     fn entry(&mut self, mut e: TarEntry) -> bool {
         let wanted = e.kind == EntryType::File && e.size > 0;
         let (size, record) = (e.size, self.records.len());
-        // Records carry the normalized path: the TypeScript side needs nothing else of the name.
+        // Records carry the normalized path, and a hard link its normalized target: the
+        // TypeScript side needs nothing else of the names.
         e.name = normalize_path(&e.name);
+        if e.kind == EntryType::Hardlink {
+            e.linkname = normalize_path(&e.linkname);
+        }
         let skip = !wanted || e.name == "/" || base_name(&e.name).starts_with(".wh.");
         let text = !skip && self.texts.whole(&e.name, size);
         self.records.push(Record { entry: e, extra: Extra::None });

@@ -1,5 +1,5 @@
-//! How the addon's functions read their arguments: non-negative numbers, optional arguments,
-//! command lines — each refusing a wrong value with the TypeError sentence the caller names.
+//! How the addon's functions read their arguments: non-negative numbers and optional arguments,
+//! each refusing a wrong value with the TypeError sentence the caller names.
 #![forbid(unsafe_code)]
 
 use std::ffi::CStr;
@@ -24,17 +24,4 @@ pub fn optional<T>(env: Env, value: Value, some: impl FnOnce(Value) -> JsResult<
     } else {
         some(value).map(Some)
     }
-}
-
-/// A command line: an array of 1 to 64 strings; `bad` otherwise.
-pub fn string_list(env: Env, list: Value, bad: &'static CStr) -> JsResult<Vec<String>> {
-    let n = env.array_length(list).map_err(|_| JsFail::Type(bad))?;
-    if n == 0 || n > 64 {
-        return Err(JsFail::Type(bad));
-    }
-    let mut argv = Vec::with_capacity(n as usize);
-    for i in 0..n {
-        argv.push(env.string_value(env.element(list, i)?, bad).map_err(|_| JsFail::Type(bad))?);
-    }
-    Ok(argv)
 }

@@ -1,5 +1,5 @@
-//! A walk's failure as the JS Error the TypeScript side tells apart by its code: src/layers/
-//! layer-scanner.ts turns each into one ElfscanError sentence.
+//! A walk's failure as the JS Error the TypeScript side tells apart by its code: src/native.ts
+//! `nativeError` turns each into one ElfscanError sentence.
 #![forbid(unsafe_code)]
 
 use std::ffi::CStr;
@@ -10,17 +10,14 @@ use crate::layer::fail::WalkFail;
 pub const TAR_ERROR: &CStr = c"ELFSCAN_TAR";
 /// A read failed.
 pub const IO_ERROR: &CStr = c"ELFSCAN_IO";
-/// The decompressing command failed; the message is its stderr.
-pub const DECODER_ERROR: &CStr = c"ELFSCAN_DECODER";
-/// The gzip data is bad; the message is the whole sentence.
-pub const GZIP_ERROR: &CStr = c"ELFSCAN_GZIP";
+/// The compressed data is bad; the message is the whole sentence.
+pub const DATA_ERROR: &CStr = c"ELFSCAN_DATA";
 
 /// The code and the message of a failed walk.
 pub fn code_and_message(e: WalkFail) -> (&'static CStr, String) {
     match e {
         WalkFail::Tar(e) => (TAR_ERROR, e.0),
-        WalkFail::Io(e) => (IO_ERROR, e.to_string()),
-        WalkFail::Decoder(said) => (DECODER_ERROR, said),
-        WalkFail::Gzip(sentence) => (GZIP_ERROR, sentence),
+        WalkFail::Io(msg) => (IO_ERROR, msg),
+        WalkFail::Data(sentence) => (DATA_ERROR, sentence),
     }
 }

@@ -1,39 +1,50 @@
 //! The addon: what Node loads, and the only subtree with `unsafe` code — kept to env/ (`Env`,
-//! the one safe wrapper every Node-API call goes through), zlib.rs (Node's own zlib) and
-//! pipe.rs (one fcntl), plus the entry point below. napi.rs (the declarations) and the callbacks
-//! that turn JS arguments into Rust calls and Rust answers into JS values (inspect.rs, scan.rs,
-//! pool.rs, progress.rs, constants.rs, values.rs, records.rs, args.rs, fail.rs) forbid it.
+//! the one safe wrapper every Node-API call goes through), zlib.rs and zstd.rs (Node's own zlib
+//! and libzstd) and pipe.rs (one fcntl), plus the entry point below. napi.rs (the declarations)
+//! and the callbacks that turn JS arguments into Rust calls and Rust answers into JS values
+//! (inspect.rs, handle.rs, scan.rs, outer.rs, pool.rs, progress.rs, constants.rs, paths.rs, values.rs,
+//! records.rs, args.rs, fail.rs, codecs.rs) forbid it.
 
 mod args;
 mod constants;
 mod env;
 mod fail;
+mod handle;
 mod inspect;
 mod napi;
+mod outer;
+mod paths;
 mod pipe;
 mod pool;
 mod progress;
 mod records;
 mod scan;
 mod values;
-// Public for the integration tests, which inflate with it as the addon does.
+// Public for the integration tests, which decode with them as the addon does.
+pub mod codecs;
 pub mod zlib;
+pub mod zstd;
 
 use env::{Callback, Env, JsResult, Value};
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
-pub const INTERFACE_VERSION: u32 = 6;
+pub const INTERFACE_VERSION: u32 = 7;
 
 /// Every function the addon exports, by its JS name.
-const EXPORTS: [(&std::ffi::CStr, Callback); 11] = [
+const EXPORTS: [(&std::ffi::CStr, Callback); 16] = [
     (c"inspect", inspect::inspect_fn),
     (c"constants", constants::constants),
-    (c"keptTextCap", constants::kept_text_cap),
     (c"layerScanStart", scan::start),
     (c"layerScanPush", scan::push),
     (c"layerScanEnd", scan::end),
     (c"layerScanFile", pool::scan_file),
-    (c"layerScanCommand", pool::scan_command),
+    (c"outerScanStart", outer::start),
+    (c"outerScanPush", outer::push),
+    (c"outerScanEnd", outer::end),
+    (c"outerScanFile", pool::scan_outer_file),
+    (c"dirList", pool::list),
+    (c"layerScanDir", pool::scan_dir),
+    (c"normalizePath", paths::normalize_path_fn),
     (c"widenPipe", pipe::widen_pipe_fn),
     (c"progressCounter", progress::new_counter),
     (c"progressCounterValue", progress::counter_value),

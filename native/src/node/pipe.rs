@@ -1,6 +1,6 @@
 //! Larger pipe buffers on Linux (fcntl F_SETPIPE_SZ, within the unprivileged default limit), so
-//! that a decompressing command and the walker, or a producer like `cat` and Node's stdin, trade
-//! large chunks instead of a context switch per 64 KiB. The one call into libc of the addon.
+//! that a producer like `cat` or `docker save` and elfscan's stdin trade large chunks instead of
+//! a context switch per 64 KiB. The one call into libc of the addon.
 
 use std::ffi::CStr;
 
@@ -25,17 +25,6 @@ pub fn set_pipe_size(fd: i32, bytes: i32) -> i32 {
 #[cfg(not(target_os = "linux"))]
 pub fn set_pipe_size(_fd: i32, _bytes: i32) -> i32 {
     -1
-}
-
-/// A 1 MiB pipe for a command's output (elsewhere, or if refused, the pipe keeps its size).
-pub fn widen_pipe(out: &std::process::ChildStdout) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        set_pipe_size(out.as_raw_fd(), 1 << 20);
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = out;
 }
 
 /// `widenPipe(fd, bytes): number` — asks Linux to give the pipe at `fd` (stdin) `bytes` of

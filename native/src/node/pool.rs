@@ -1,68 +1,85 @@
 //! Walks on libuv's thread pool, each behind a promise: `layerScanFile(path, start, length,
-//! mode?, counter?)` reads a file range (a plain layer, a gzip layer, or an outer archive's
-//! entries) and `layerScanCommand(argv, input?, counter?)` reads what a decompressing command
-//! writes. A walk given a progress counter stores how far it has got as it goes.
+//! counter?)` reads a layer from a file range (plain ones at offsets, gzip and zstd ones decoded
+//! as they are read), `outerScanFile(path, start, length, counter?)` an outer archive's entries,
+//! `dirList(path)` lists a root filesystem directory and `layerScanDir(listing, counter?)` reads
+//! it as a layer. A walk given a progress counter stores how far it has got as it goes.
 #![forbid(unsafe_code)]
 
+use std::cell::RefCell;
 use std::ffi::CStr;
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use super::args::{number, optional, string_list};
+use super::args::{number, optional};
+use super::codecs::decoders;
 use super::env::work::Work;
 use super::env::{Env, JsFail, JsResult, Value, MAX_ARGS};
 use super::fail::{code_and_message, TAR_ERROR};
-use super::pipe::widen_pipe;
 use super::progress::counter_of;
-use super::records::records_to_js;
-use super::scan::BAD_COMMAND;
-use super::zlib::Gunzip;
-use crate::layer::command::walk_command;
+use super::records::{outer_to_js, records_to_js};
+use crate::layer::dir::{list_dir, walk_dir, DirEntry};
 use crate::layer::fail::WalkFail;
-use crate::layer::file::{walk_file, walk_gzip_file, walk_outer};
+use crate::layer::file::{walk_layer_file, walk_outer};
+use crate::layer::outer::OuterEntry;
 use crate::layer::record::Record;
 
 const BAD_FILE_ARGS: &CStr =
-    c"elfscan native: layerScanFile(path, start, length, mode, counter?): a path string and non-negative numbers";
+    c"elfscan native: layerScanFile/outerScanFile(path, start, length, counter?): a path string and non-negative numbers";
+const BAD_DIR: &CStr = c"elfscan native: dirList(path): path must be a string";
+const BAD_LISTING: &CStr = c"elfscan native: layerScanDir(listing, counter?): not an unread directory listing";
 const BAD_COUNTER_ARG: &CStr =
-    c"elfscan native: layerScanFile/layerScanCommand(…, counter): counter must be a progress counter handle, null or undefined";
-const BAD_INPUT: &CStr =
-    c"elfscan native: layerScanCommand(argv, input, counter?): input must be a file path string, null or undefined";
+    c"elfscan native: a walk's counter must be a progress counter handle, null or undefined";
+
+/// What a walk reads.
+enum Task {
+    Layer { path: String, start: u64, length: u64 },
+    Outer { path: String, start: u64, length: u64 },
+    List(PathBuf),
+    Dir(Vec<DirEntry>),
+}
+
+/// What a walk found.
+enum Found {
+    Records(Vec<Record>),
+    /// None: the archive is compressed, and can only be streamed.
+    Outer(Option<Vec<OuterEntry>>),
+    Listing(Vec<DirEntry>, u64),
+}
+
+/// A directory listing behind a handle, until `layerScanDir` takes it.
+struct Listing(RefCell<Option<Vec<DirEntry>>>);
 
 /// One walk on the thread pool: inputs, then the result the pool thread leaves for `complete`.
 struct Job {
-    path: String,
-    start: u64,
-    length: u64,
-    /// 0: a plain layer; 1: an outer archive's entries; 2: a gzip layer.
-    mode: u64,
-    /// A decompressing command whose output is the layer (layerScanCommand); `path` is then its
-    /// stdin, or empty for /dev/null.
-    command: Option<Vec<String>>,
+    task: Option<Task>,
     /// Where the pool thread reports progress, if JS asked for it.
     counter: Option<Arc<AtomicU64>>,
-    result: Option<Result<Vec<Record>, (&'static CStr, String)>>,
+    result: Option<Result<Found, (&'static CStr, String)>>,
 }
 
 impl Job {
-    fn run(&self) -> Result<Vec<Record>, WalkFail> {
+    fn run(&mut self) -> Result<Found, WalkFail> {
+        let counter = self.counter.clone();
         let progress = |n: u64| {
-            if let Some(c) = &self.counter {
+            if let Some(c) = &counter {
                 c.store(n, Ordering::Relaxed);
             }
         };
-        if let Some(argv) = &self.command {
-            let input = if self.path.is_empty() { None } else { Some(File::open(&self.path)?) };
-            return walk_command(argv, input.as_ref(), &widen_pipe, &progress);
-        }
-        let file = File::open(&self.path)?;
-        match self.mode {
-            1 => walk_outer(&file, self.start, self.length, &progress),
-            2 => walk_gzip_file(&file, self.start, self.length, Gunzip::new().map_err(WalkFail::Gzip)?, &progress),
-            _ => walk_file(&file, self.start, self.length, &progress),
-        }
+        Ok(match self.task.take() {
+            Some(Task::Layer { path, start, length }) => {
+                Found::Records(walk_layer_file(&File::open(path)?, start, length, decoders, &progress)?)
+            }
+            Some(Task::Outer { path, start, length }) => Found::Outer(walk_outer(&File::open(path)?, start, length, &progress)?),
+            Some(Task::List(path)) => {
+                let (entries, total) = list_dir(&path)?;
+                Found::Listing(entries, total)
+            }
+            Some(Task::Dir(entries)) => Found::Records(walk_dir(entries, &progress)?),
+            None => return Err(WalkFail::Io("the walk ran twice".into())),
+        })
     }
 }
 
@@ -75,9 +92,17 @@ impl Work for Job {
     }
 
     fn complete(self: Box<Self>, env: Env) -> JsResult<Result<Value, Value>> {
-        let built = catch_unwind(AssertUnwindSafe(|| match self.result.as_ref() {
-            Some(Ok(records)) => records_to_js(env, records).map(Ok),
-            Some(Err((code, msg))) => env.error(code, msg).map(Err),
+        let built = catch_unwind(AssertUnwindSafe(move || match self.result {
+            Some(Ok(Found::Records(records))) => records_to_js(env, &records).map(Ok),
+            Some(Ok(Found::Outer(Some(entries)))) => outer_to_js(env, &entries).map(Ok),
+            Some(Ok(Found::Outer(None))) => env.null().map(Ok),
+            Some(Ok(Found::Listing(entries, total))) => {
+                let o = env.object()?;
+                env.set(o, c"listing", env.external(Listing(RefCell::new(Some(entries))))?)?;
+                env.set(o, c"bytes", env.f64(total as f64)?)?;
+                Ok(Ok(o))
+            }
+            Some(Err((code, msg))) => env.error(code, &msg).map(Err),
             None => env.error(TAR_ERROR, "elfscan native: the layer walk did not run").map(Err),
         }));
         match built {
@@ -87,45 +112,48 @@ impl Work for Job {
     }
 }
 
-/// `layerScanFile(path, start, length, mode?, counter?): Promise<LayerRecords>` — mode 0 a plain
-/// layer, 2 a gzip layer (inflated on the pool thread), 1 the entries of an outer archive,
-/// `meta`'s last field being each regular file's body offset; rejects with an Error whose code is
-/// ELFSCAN_TAR (malformed tar), ELFSCAN_GZIP (bad gzip; the message is the sentence) or
-/// ELFSCAN_IO (the file could not be read). A counter hears the bytes of the range got through
-/// (stored bytes: compressed ones for gzip), and `length` once the walk succeeds.
-pub fn scan_file(env: Env, args: [Value; MAX_ARGS]) -> JsResult<Value> {
-    let [path, start, length, mode, counter, ..] = args;
-    let path = env.string_value(path, BAD_FILE_ARGS)?;
-    let start = number(env, start, BAD_FILE_ARGS)?;
-    let length = number(env, length, BAD_FILE_ARGS)?;
-    let mode = number(env, mode, BAD_FILE_ARGS).unwrap_or(0);
+fn queue(env: Env, task: Task, counter: Value) -> JsResult<Value> {
     let counter = optional(env, counter, |c| counter_of(env, c, BAD_COUNTER_ARG))?;
-    let job = Job { path, start, length, mode, command: None, counter, result: None };
-    env.queue("elfscan:layerScan", Box::new(job))
+    env.queue("elfscan:layerScan", Box::new(Job { task: Some(task), counter, result: None }))
 }
 
-/// `layerScanCommand(argv: string[], input?: string | null, counter?): Promise<LayerRecords>` — the
-/// layer a decompressing command writes to its stdout, read on the thread pool; rejects with code
-/// ELFSCAN_DECODER (message: the command's stderr), ELFSCAN_TAR or ELFSCAN_IO (also when `input`
-/// cannot be opened). `input` is opened on the pool thread and becomes the command's stdin (else
-/// /dev/null), so that its read position in the file is known: a counter hears it, and the file's
-/// size once the walk succeeds.
-pub fn scan_command(env: Env, args: [Value; MAX_ARGS]) -> JsResult<Value> {
-    let [list, input, counter, ..] = args;
-    let argv = string_list(env, list, BAD_COMMAND)?;
-    let input = optional(env, input, |v| env.string_value(v, BAD_INPUT).map_err(|_| JsFail::Type(BAD_INPUT)))?;
-    if input.as_deref() == Some("") {
-        return Err(JsFail::Type(BAD_INPUT));
-    }
-    let counter = optional(env, counter, |c| counter_of(env, c, BAD_COUNTER_ARG))?;
-    let job = Job {
-        path: input.unwrap_or_default(),
-        start: 0,
-        length: 0,
-        mode: 0,
-        command: Some(argv),
-        counter,
-        result: None,
-    };
-    env.queue("elfscan:layerScan", Box::new(job))
+/// `(path, start, length)` of a file range.
+fn range(env: Env, path: Value, start: Value, length: Value) -> JsResult<(String, u64, u64)> {
+    Ok((env.string_value(path, BAD_FILE_ARGS)?, number(env, start, BAD_FILE_ARGS)?, number(env, length, BAD_FILE_ARGS)?))
+}
+
+/// `layerScanFile(path, start, length, counter?): Promise<LayerRecords>` — rejects with an Error
+/// whose code is ELFSCAN_TAR (malformed tar), ELFSCAN_DATA (bad gzip or zstd; the message is the
+/// sentence) or ELFSCAN_IO (the file could not be read). A counter hears the bytes of the range
+/// got through (stored bytes: compressed ones for gzip and zstd), and `length` once it succeeds.
+pub fn scan_file(env: Env, args: [Value; MAX_ARGS]) -> JsResult<Value> {
+    let [path, start, length, counter, ..] = args;
+    let (path, start, length) = range(env, path, start, length)?;
+    queue(env, Task::Layer { path, start, length }, counter)
+}
+
+/// `outerScanFile(path, start, length, counter?): Promise<OuterRecords | null>` — null when the
+/// archive is compressed (it must be streamed); rejects as layerScanFile does.
+pub fn scan_outer_file(env: Env, args: [Value; MAX_ARGS]) -> JsResult<Value> {
+    let [path, start, length, counter, ..] = args;
+    let (path, start, length) = range(env, path, start, length)?;
+    queue(env, Task::Outer { path, start, length }, counter)
+}
+
+/// `dirList(path): Promise<{ listing, bytes }>` — the tree under `path` (a handle for
+/// layerScanDir) and the sizes of its regular files summed; rejects with ELFSCAN_IO.
+pub fn list(env: Env, args: [Value; MAX_ARGS]) -> JsResult<Value> {
+    let [path, ..] = args;
+    let path = PathBuf::from(env.string_value(path, BAD_DIR)?);
+    queue(env, Task::List(path), env.null()?)
+}
+
+/// `layerScanDir(listing, counter?): Promise<LayerRecords>` — a listed directory read as a layer
+/// (once: the listing is used up); a counter hears the sizes of the files read so far.
+pub fn scan_dir(env: Env, args: [Value; MAX_ARGS]) -> JsResult<Value> {
+    let [listing, counter, ..] = args;
+    let listing = env.external_value::<Listing>(listing).ok_or(JsFail::Type(BAD_LISTING))?;
+    let entries = listing.0.try_borrow_mut().map_err(|_| JsFail::Type(BAD_LISTING))?.take();
+    let entries = entries.ok_or(JsFail::Type(BAD_LISTING))?;
+    queue(env, Task::Dir(entries), counter)
 }

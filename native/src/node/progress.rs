@@ -20,7 +20,7 @@ pub fn counter_of(env: Env, handle: Value, bad: &'static CStr) -> JsResult<Arc<A
     env.external_value::<Counter>(handle).map(|c| Arc::clone(&c.0)).ok_or(JsFail::Type(bad))
 }
 
-/// `progressCounter(): handle` — a counter at 0, for `layerScanFile`/`layerScanCommand` to move.
+/// `progressCounter(): handle` — a counter at 0, for `layerScanFile`/`outerScanFile` to move.
 pub fn new_counter(env: Env, _args: [Value; MAX_ARGS]) -> JsResult<Value> {
     env.external(Counter(Arc::new(AtomicU64::new(0))))
 }

@@ -9,7 +9,8 @@
 use std::ffi::{c_char, c_int, c_uint, c_ulong, c_void, CStr};
 use std::ptr;
 
-use crate::layer::gzip::{GzFail, Inflate};
+use crate::layer::decode::{Decode, Out};
+use crate::layer::fail::WalkFail;
 
 /// zlib.h `z_stream`.
 #[repr(C)]
@@ -90,22 +91,16 @@ impl Gunzip {
         Ok(Gunzip { strm, in_member: false, failed: false })
     }
 
-    fn fail<E>(&mut self, msg: String) -> GzFail<E> {
+    fn fail(&mut self, msg: String) -> WalkFail {
         self.failed = true;
-        GzFail::Gzip(format!("data is not valid gzip ({msg})"))
+        WalkFail::Data(format!("data is not valid gzip ({msg})"))
     }
 }
 
-impl Inflate for Gunzip {
-    /// Inflates all of `input`; each piece of output (in `buf`, reused) goes to `out`.
-    fn write<E>(
-        &mut self,
-        mut input: &[u8],
-        buf: &mut [u8],
-        out: &mut dyn FnMut(&[u8]) -> Result<(), E>,
-    ) -> Result<(), GzFail<E>> {
+impl Decode for Gunzip {
+    fn write(&mut self, mut input: &[u8], buf: &mut [u8], out: &mut Out<'_>) -> Result<(), WalkFail> {
         if self.failed {
-            return Err(GzFail::Gzip("data is not valid gzip (after an earlier error)".into()));
+            return Err(WalkFail::Data("data is not valid gzip (after an earlier error)".into()));
         }
         while !input.is_empty() {
             if !self.in_member {
@@ -129,7 +124,7 @@ impl Inflate for Gunzip {
                 // As node:zlib: what a call that fails produced is dropped, so the error is the
                 // gzip one rather than whatever the consumer makes of garbage.
                 if produced > 0 && matches!(r, Z_OK | Z_BUF_ERROR | Z_STREAM_END) {
-                    out(&buf[..produced]).map_err(GzFail::Out)?;
+                    out(&buf[..produced])?;
                 }
                 match r {
                     Z_OK => {
@@ -161,12 +156,12 @@ impl Inflate for Gunzip {
     }
 
     /// The input ended: fine only between members.
-    fn end<E>(&self) -> Result<(), GzFail<E>> {
+    fn end(&self) -> Result<(), WalkFail> {
         if self.failed {
-            return Err(GzFail::Gzip("data is not valid gzip (after an earlier error)".into()));
+            return Err(WalkFail::Data("data is not valid gzip (after an earlier error)".into()));
         }
         if self.in_member {
-            return Err(GzFail::Gzip("gzip data is truncated".into()));
+            return Err(WalkFail::Data("gzip data is truncated".into()));
         }
         Ok(())
     }
@@ -182,34 +177,14 @@ impl Drop for Gunzip {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
-    use std::process::{Command, Stdio};
+    use crate::testutil::{compress, decode_all};
 
     fn gzip(data: &[u8]) -> Vec<u8> {
-        let mut child = Command::new("gzip").arg("-c").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
-        child.stdin.take().unwrap().write_all(data).unwrap();
-        child.wait_with_output().unwrap().stdout
+        compress("gzip", &[], data)
     }
 
     fn gunzip(data: &[u8], chunk: usize) -> Result<Vec<u8>, String> {
-        let mut g = Gunzip::new().unwrap();
-        let mut buf = vec![0u8; 1000];
-        let mut out = Vec::new();
-        for c in data.chunks(chunk) {
-            g.write(c, &mut buf, &mut |b: &[u8]| -> Result<(), ()> {
-                out.extend_from_slice(b);
-                Ok(())
-            })
-            .map_err(|e| match e {
-                GzFail::Gzip(s) => s,
-                GzFail::Out(()) => unreachable!(),
-            })?;
-        }
-        g.end::<()>().map_err(|e| match e {
-            GzFail::Gzip(s) => s,
-            GzFail::Out(()) => unreachable!(),
-        })?;
-        Ok(out)
+        decode_all(&mut Gunzip::new().unwrap(), data, chunk)
     }
 
     #[test]

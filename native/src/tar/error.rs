@@ -1,6 +1,5 @@
 //! What can go wrong in a tar stream, as the sentence the user reads (without the "where: " that
-//! names the source, which the caller adds). The sentences and offsets are those of
-//! src/layers/tar-reader.ts, made here once for every place that can fail.
+//! names the source, which the caller adds), made here once for every place that can fail.
 
 /// PAX records, GNU long names and PAX 1.0 sparse maps are capped at this size, as Go's
 /// archive/tar caps them: a hostile layer cannot make the reader buffer gigabytes of "header".

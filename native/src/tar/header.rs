@@ -1,7 +1,5 @@
-//! Byte-level rules for one 512-byte tar header block, the same rules as src/layers/tar-header.ts
-//! (where Go's archive/tar and GNU tar agree): checksum, numeric fields, strings, format. The
-//! native layer walker must read every archive exactly as the TypeScript reader does, so this is
-//! a line-for-line port; test/fast-path checks the two against each other.
+//! Byte-level rules for one 512-byte tar header block, where Go's archive/tar and GNU tar agree:
+//! checksum, numeric fields, strings, format.
 
 pub const BLOCK: usize = 512;
 
@@ -24,7 +22,7 @@ pub enum Format {
     Gnu,
 }
 
-/// Largest value a numeric field may hold: the TypeScript reader's numbers are exact up to 2^53 - 1.
+/// Largest value a numeric field may hold: JavaScript reads sizes as doubles, exact up to 2^53 - 1.
 pub const MAX_NUMERIC: u64 = (1 << 53) - 1;
 
 /// A numeric field's value, or why it has none.

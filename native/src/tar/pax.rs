@@ -1,6 +1,5 @@
 //! The records of a PAX extended header ("%d %s=%s\n"), keeping only what changes how the next
-//! entry is read: path, linkpath, size and the GNU.sparse.* keys — a port of
-//! src/layers/tar-pax.ts, so that the native walker and the TypeScript reader agree byte for byte.
+//! entry is read: path, linkpath, size and the GNU.sparse.* keys.
 
 use super::header::MAX_NUMERIC;
 

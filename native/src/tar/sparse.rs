@@ -48,8 +48,8 @@ impl SparseMap {
             }
             return Ok(false);
         }
-        // Every field must be a decimal number; the values themselves are not needed. As the
-        // TypeScript reader: digits are all that is checked, however large.
+        // Every field must be a decimal number; the values themselves are not needed: digits are
+        // all that is checked, however large.
         let m = &self.buf;
         let mut s = 0;
         for _ in 0..self.need {

@@ -1,8 +1,8 @@
-//! A push parser for tar streams that can also be told to skip: the native twin of
-//! src/layers/tar-reader.ts (ustar, GNU, PAX, old GNU and PAX sparse, the same caps, the same
-//! error sentences and offsets). Fed every byte it is the streaming reader; asked what it may skip
-//! (`skippable`) it lets a seekable source jump over bodies nobody reads, so a layer on disk costs
-//! its headers and the heads of its files, not its size. docs/performance.md has the design.
+//! A push parser for tar streams that can also be told to skip: elfscan's one tar reader (ustar,
+//! GNU, PAX, old GNU and PAX sparse, headers capped at 1 MiB). Fed every byte it is the streaming
+//! reader; asked what it may skip (`skippable`) it lets a seekable source jump over bodies nobody
+//! reads, so a layer on disk costs its headers and the heads of its files, not its size.
+//! docs/tar-reader.md has the rules, docs/performance.md the design.
 
 use super::entry::{resolve, Layout, Pending, TarEntry};
 use super::error::{WalkError, MAX_HEADER_RECORD};

@@ -10,12 +10,17 @@ use elfscan_native::{classify, inspect, Classification, Piece, Want};
 
 pub mod cases;
 pub mod collect;
+pub mod records;
 pub mod tar;
 
-// The addon takes zlib's symbols from the node binary that loads it; a test binary has no Node,
-// so it links the system's runtime library instead (libz.so.1, as src/node/zlib.rs's own tests do).
+// The addon takes zlib's and libzstd's symbols from the node binary that loads it; a test binary
+// has no Node, so it links the system's runtime libraries instead (libz.so.1 and libzstd.so.1,
+// as src/node/zlib.rs's and zstd.rs's own tests do).
 #[cfg_attr(target_os = "linux", link(name = "libz.so.1", kind = "dylib", modifiers = "+verbatim"))]
 #[cfg_attr(not(target_os = "linux"), link(name = "z"))]
+extern "C" {}
+#[cfg_attr(target_os = "linux", link(name = "libzstd.so.1", kind = "dylib", modifiers = "+verbatim"))]
+#[cfg_attr(not(target_os = "linux"), link(name = "zstd"))]
 extern "C" {}
 
 /// The head size the pipeline reads first.

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 
 import { ElfscanError } from '../../errors.js';
-import { isValidDigest } from '../../layers/layer-scanner.js';
+import { isValidDigest } from '../../digest.js';
 
 export interface Reference {
   /** The registry as Docker names it: "docker.io", "ghcr.io", "127.0.0.1:5000". */

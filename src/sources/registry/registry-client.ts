@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { ElfscanError } from '../../errors.js';
-import { isValidDigest } from '../../layers/layer-scanner.js';
-import { MAX_DOCUMENT_BYTES } from '../blob-json.js';
+import { isValidDigest } from '../../digest.js';
+import { maxDocumentBytes } from '../blob-json.js';
 import { RegistryAuth } from './auth.js';
 import { isTlsFailure, readBody, send, type HttpOptions, type HttpResponse } from './http.js';
 import { isLoopback, type Reference } from './reference.js';
@@ -67,7 +67,7 @@ export class RegistryClient {
     const what = expected ? `manifest ${expected}` : `tag ${reference}`;
     return this.request('GET', `manifests/${reference}`, { accept: MANIFEST_ACCEPT }, async (res) => {
       if (res.status !== 200) throw await this.statusError(res, what);
-      const bytes = await readBody(res, MAX_DOCUMENT_BYTES, this.where, what);
+      const bytes = await readBody(res, maxDocumentBytes(), this.where, what);
       const named = header(res, 'docker-content-digest');
       const digest = expected ?? (named && isValidDigest(named) ? named : `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
       const alg = digest.slice(0, digest.indexOf(':'));
@@ -82,7 +82,7 @@ export class RegistryClient {
   async blobBytes(digest: string): Promise<Buffer> {
     return this.request('GET', `blobs/${digest}`, {}, async (res) => {
       if (res.status !== 200) throw await this.statusError(res, `blob ${digest}`);
-      return readBody(res, MAX_DOCUMENT_BYTES, this.where, `blob ${digest}`);
+      return readBody(res, maxDocumentBytes(), this.where, `blob ${digest}`);
     });
   }
 

@@ -1,15 +1,14 @@
 // A registry reference opened as image candidates: tag → digest with HEAD, the manifest or index
 // fetched and verified, one image per platform of an index (attestations skipped), and a
-// BlobStore whose layers stream from the registry straight into the layer scanner.
+// BlobStore whose layer blobs are downloads, read as they arrive (src/layers/scan-layer.ts).
 
+import { isValidDigest } from '../../digest.js';
 import { ElfscanError } from '../../errors.js';
-import { isValidDigest, scanLayerStream } from '../../layers/layer-scanner.js';
 import { mapLimit } from '../../map-limit.js';
 import { parsePlatform, platformMatches, type Platform } from '../../platform.js';
 import { digestOfPath, isObject, parseJson } from '../blob-json.js';
 import { asDescriptors, descriptorPlatform, isAttestation, kindOf, manifestImage, type Descriptor } from '../oci-index.js';
-import { ProgressMeter } from '../../progress.js';
-import type { BlobStore, ImageCandidate, OpenedSource } from '../source.js';
+import type { BlobStore, ImageCandidate, LayerBlob, OpenedSource } from '../source.js';
 import { blobChunks } from './blob-stream.js';
 import { parseReference } from './reference.js';
 import { RegistryClient, type RegistryOptions } from './registry-client.js';
@@ -17,8 +16,6 @@ import { RegistryClient, type RegistryOptions } from './registry-client.js';
 export interface RegistrySourceOptions extends RegistryOptions {
   /** --platform: children of an index whose descriptor names another platform are not fetched. */
   platforms?: string[];
-  /** Counts the bytes downloaded and the layers done. */
-  meter?: ProgressMeter;
 }
 
 /** Docker pulls 3 layers at once; a little more keeps a 2-core machine's decompressors fed. */
@@ -31,7 +28,7 @@ export async function openRegistry(source: string, options: RegistrySourceOption
   const client = new RegistryClient(ref, options);
   const digest = ref.digest ?? (await client.resolveTag(ref.tag!));
   const top = await client.manifest(digest ?? ref.tag!, digest);
-  const store = registryStore(client, where, options.meter ?? new ProgressMeter());
+  const store = registryStore(client, where);
   const image = (doc: unknown, d: Descriptor): Promise<ImageCandidate> => manifestImage(store, doc, d, where, LAYER_CONCURRENCY);
 
   const topDescriptor: Descriptor = { digest: top.digest, size: top.bytes.length, ...(top.mediaType ? { mediaType: top.mediaType } : {}) };
@@ -73,30 +70,27 @@ function unknownKind(where: string, kind: string): ElfscanError {
 }
 
 /** Blobs by their "blobs/<alg>/<hex>" paths, as manifestImage() names them. */
-function registryStore(client: RegistryClient, where: string, meter: ProgressMeter): BlobStore {
+function registryStore(client: RegistryClient, where: string): BlobStore {
   const digestFor = (path: string) => {
     const d = digestOfPath(path);
     if (!d) throw new ElfscanError(where, `${path} does not name a blob by digest`);
     return d;
   };
-  const failed = new AbortController();
+  const blobs = new Map<string, LayerBlob>();
   return {
     where,
     // A missing blob shows up as a 404 when it is fetched; asking first would double the requests.
     has: async () => true,
     read: (path) => client.blobBytes(digestFor(path)),
-    async layer(path, digest, verify) {
+    async blob(path, layer) {
       const d = digestFor(path);
-      const layerWhere = `${where}: layer ${d}`;
-      try {
-        // Sized by the manifest (the meter's total), not here: Content-Length arrives with the download.
-        return await meter.layer(null, (reading) =>
-          scanLayerStream(blobChunks(client, d, layerWhere, reading.counted(), failed.signal), digest, layerWhere, verify),
-        );
-      } catch (e) {
-        failed.abort(); // the scan ends with this error: the other layers' downloads stop too
-        throw e;
+      let blob = blobs.get(path);
+      if (!blob) {
+        const layerWhere = `${where}: layer ${d}`;
+        blob = { ...layer, where: layerWhere, bytes: { open: (stop) => blobChunks(client, d, layerWhere, undefined, stop) } };
+        blobs.set(path, blob);
       }
+      return blob;
     },
   };
 }

@@ -29,8 +29,27 @@ export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || (status >= 500 && status <= 599 && status !== 501 && status !== 505);
 }
 
+/** How retries wait: the real clock, or (in tests) one that moves only when asked to wait. */
+export interface RetryClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: RetryClock = { now: () => Date.now(), sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+let clock: RetryClock = REAL_CLOCK;
+
+/** Every wait from now on goes through `c` (null: the real clock again); returns the one it replaces. */
+export function useRetryClock(c: RetryClock | null): RetryClock {
+  const before = clock;
+  clock = c ?? REAL_CLOCK;
+  return before;
+}
+
+/** Waits `ms` on the retry clock. */
+export const sleep = (ms: number): Promise<void> => clock.sleep(ms);
+
 /** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`; null if absent or unreadable. */
-export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | null {
+export function retryAfterMs(value: string | string[] | undefined, now: number = clock.now()): number | null {
   const v = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!v) return null;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
@@ -45,8 +64,6 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   const window = Math.min(RETRY_POLICY.maxBackoffMs, RETRY_POLICY.baseMs * 2 ** attempt);
   return Math.round(window / 2 + (random() * window) / 2);
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs `fn` until it succeeds, throws something other than Retryable, or the tries run out. */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
-// XXH64 (seed 0), streaming, for the content checksum that ends most zstd frames: fzstd does not
-// check it, and without it a corrupt zstd layer would decode to garbage silently (gzip has its
-// CRC-32 checked by zlib). 64-bit arithmetic is done in 32-bit halves; BigInt is far too slow.
+// XXH64 (seed 0), streaming: the content checksum zstd frames end with, so that tar-builder.ts can
+// write stored-block frames with a checksum (and with a wrong one) that libzstd then checks.
+// 64-bit arithmetic is done in 32-bit halves; BigInt is far too slow.
 
 const P1H = 0x9e3779b1, P1L = 0x85ebca87;
 const P2H = 0xc2b2ae3d, P2L = 0x27d4eb4f;
@@ -119,7 +119,7 @@ export class Xxh64 {
     }
     const stripes = (n - p) >>> 5;
     if (LITTLE_ENDIAN && ((data.byteOffset + p) & 3) === 0 && stripes > 0) {
-      // Aligned input (fzstd's output blocks are): read whole words, 2 loads per lane instead of 8.
+      // Aligned input: read whole words, 2 loads per lane instead of 8.
       const w = new Uint32Array(data.buffer, data.byteOffset + p, stripes * 8);
       const v = this.v;
       for (let k = 0; k < w.length; k += 8) {
