@@ -1,15 +1,13 @@
 // The kept-text policy (native/src/layer/kept_text.rs, its cases tested there): on a layer
-// holding every kind of file the loader model reads and their look-alikes, the native walker —
-// pushed in chunks and reading a file at offsets — and the TypeScript collector, which asks the
-// addon's keptTextCap(), keep exactly the same texts, and no others.
+// holding every kind of file the loader model reads and their look-alikes, every way the walker
+// reads a layer — pushed in chunks, a file range at offsets, a root filesystem directory — keeps
+// exactly the same texts, and no others.
 
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LayerEntryCollector } from '../../src/layers/layer-entries.js';
-import { layerIndex, nativeTarSink } from '../../src/layers/layer-scanner.js';
-import { TarReader } from '../../src/layers/tar-reader.js';
-import { keptTextCap, layerScanFile } from '../../src/native.js';
+import { layerIndex } from '../../src/layers/layer-index.js';
+import { dirList, layerScan, layerScanDir, layerScanFile, type LayerRecords } from '../../src/native.js';
 import { tempDir } from '../helpers/image-builder.js';
 import { buildTar, type TarEntry } from '../helpers/tar-builder.js';
 
@@ -39,28 +37,12 @@ const NOT_KEPT = [
   'lib/apk/db/scripts.tar',
 ];
 
-const WHERE = 'img.tar: layer sha256:abc';
-const texts = (index: { entries: { path: string; text?: Buffer }[] }) => index.entries.filter((e) => e.text !== undefined).map((e) => [e.path, e.text!.toString('utf8')]);
+const texts = (r: LayerRecords) => layerIndex(null, r, 0).entries.filter((e) => e.text !== undefined).map((e) => [e.path, e.text]);
 
-function tsCollector(tar: Buffer, chunk: number) {
-  const c = new LayerEntryCollector(null);
-  const r = new TarReader(c.onEntry, WHERE);
-  for (let i = 0; i < tar.length; i += chunk) r.push(tar.subarray(i, i + chunk));
-  r.end();
-  return texts(c.finish(tar.length));
-}
-
-function nativePushed(tar: Buffer, chunk: number) {
-  const s = nativeTarSink(WHERE);
-  for (let i = 0; i < tar.length; i += chunk) s.push(tar.subarray(i, i + chunk));
-  s.end();
-  return texts(layerIndex(null, s.records!, tar.length));
-}
-
-async function nativeAtOffsets(tar: Buffer) {
-  const file = join(tempDir(), 'layer.tar');
-  writeFileSync(file, tar);
-  return texts(layerIndex(null, await layerScanFile(file, 0, tar.length), tar.length));
+function pushed(tar: Buffer, chunk: number) {
+  const h = layerScan.start();
+  for (let i = 0; i < tar.length; i += chunk) layerScan.push(h, tar.subarray(i, i + chunk));
+  return texts(layerScan.end(h));
 }
 
 describe('the kept-text policy', () => {
@@ -68,19 +50,23 @@ describe('the kept-text policy', () => {
   // Over its cap: a package.json of 64 KiB + 1 is unknown, not half-read.
   entries.push({ name: 'app/node_modules/big/package.json', body: 'x'.repeat(64 * 1024 + 1) });
   const tar = buildTar(entries);
+  const want = KEPT.map((n) => [`/${n}`, `text of ${n}\n`]);
 
-  it('keeps the files the loader model reads and nothing else, in TypeScript and in Rust alike', async () => {
-    const want = KEPT.map((n) => [`/${n}`, `text of ${n}\n`]);
-    expect(tsCollector(tar, 1 << 20)).toEqual(want);
-    for (const chunk of [1 << 20, 4096, 513, 7]) expect({ chunk, got: nativePushed(tar, chunk) }).toEqual({ chunk, got: want });
-    expect(await nativeAtOffsets(tar)).toEqual(want);
+  it('keeps the files the loader model reads and nothing else, pushed in chunks and at offsets', async () => {
+    for (const chunk of [1 << 20, 4096, 513, 7]) expect({ chunk, got: pushed(tar, chunk) }).toEqual({ chunk, got: want });
+    const file = join(tempDir(), 'layer.tar');
+    writeFileSync(file, tar);
+    expect(await layerScanFile(file, 0, tar.length).then(texts)).toEqual(want);
   });
 
-  it('caps each kind by size', () => {
-    expect(keptTextCap('/etc/ld.so.conf')).toBe(16 * 1024);
-    expect(keptTextCap('/app/node_modules/x/package.json')).toBe(64 * 1024);
-    expect(keptTextCap('/var/lib/dpkg/info/x.list')).toBe(4 << 20);
-    expect(keptTextCap('/var/lib/dpkg/status')).toBe(32 << 20);
-    expect(keptTextCap('/etc/passwd')).toBe(0);
+  it('keeps the same texts of a root filesystem directory', async () => {
+    const root = tempDir();
+    for (const e of entries) {
+      mkdirSync(dirname(join(root, e.name)), { recursive: true });
+      writeFileSync(join(root, e.name), e.body!);
+    }
+    const { listing } = await dirList(root);
+    const got = await layerScanDir(listing).then(texts);
+    expect(got.sort()).toEqual([...want].sort());
   });
 });

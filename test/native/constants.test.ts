@@ -4,7 +4,7 @@
 // older interfaceVersion and is refused with the rebuild sentence: loader.test.ts.)
 
 import { describe, expect, it } from 'vitest';
-import { keptTextCap, layerScan, limits, type LayerRecords } from '../../src/native.js';
+import { layerScan, limits, type LayerRecords } from '../../src/native.js';
 import { buildTar, type TarEntry } from '../helpers/tar-builder.js';
 
 /** The walker's extra for each entry, by path: the bytes kept (a `#!` head or a text), 'class', or null. */
@@ -23,9 +23,8 @@ function extras(entries: TarEntry[]): Map<string, number | 'class' | null> {
 }
 
 describe('limits() are the walker’s', () => {
-  it('keptTextCap: a loader configuration file of exactly its cap is kept whole, one byte more is not', () => {
-    const cap = keptTextCap('/etc/ld.so.conf');
-    expect(keptTextCap('/etc/ld.so.conf.d/big.conf')).toBe(cap);
+  it('a loader configuration file of exactly 16 KiB is kept whole, one byte more is not', () => {
+    const cap = 16 * 1024;
     const got = extras([
       { name: 'etc/ld.so.conf', body: 'x'.repeat(cap) },
       { name: 'etc/ld.so.conf.d/big.conf', body: 'x'.repeat(cap + 1) },
@@ -35,19 +34,18 @@ describe('limits() are the walker’s', () => {
   });
 
   it('textMax: the largest cap, a package database\'s', () => {
-    expect(keptTextCap('/var/lib/dpkg/status')).toBe(limits().textMax);
+    const { textMax } = limits();
+    expect(textMax).toBe(32 << 20);
     const got = extras([{ name: 'var/lib/dpkg/status', body: 'x'.repeat(2 << 20) }]);
     expect(got.get('/var/lib/dpkg/status')).toBe(2 << 20);
   });
 
-  it('textBytesPerLayer: texts past the byte cap are not kept', () => {
-    const { textBytesPerLayer } = limits();
-    const each = keptTextCap('/var/lib/dpkg/info/p.list');
-    const fit = Math.floor(textBytesPerLayer / each);
-    const body = Buffer.alloc(each, 0x78);
-    const got = extras(Array.from({ length: fit + 1 }, (_, i) => ({ name: `var/lib/dpkg/info/p${i}.list`, body })));
-    expect(got.get(`/var/lib/dpkg/info/p${fit - 1}.list`)).toBe(each);
-    expect(got.get(`/var/lib/dpkg/info/p${fit}.list`)).toBeNull();
+  it('textsPerLayer: texts past the cap are not kept', () => {
+    const { textsPerLayer } = limits();
+    const confs = Array.from({ length: textsPerLayer + 1 }, (_, i) => ({ name: `etc/ld.so.conf.d/${i}.conf`, body: '/opt\n' }));
+    const got = extras(confs);
+    expect(got.get(`/etc/ld.so.conf.d/${textsPerLayer - 1}.conf`)).toBe(5);
+    expect(got.get(`/etc/ld.so.conf.d/${textsPerLayer}.conf`)).toBeNull();
   });
 
   it('shebangMax: a #! line is read from shebangMax + 1 bytes (the one more tells "no newline" apart)', () => {
