@@ -14,9 +14,9 @@ const seconds = (t0) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 async function step(n, title, run) {
   const t0 = performance.now();
-  log(`[${n}/4] ${title}`);
+  log(`[${n}/5] ${title}`);
   await run();
-  log(`[${n}/4] done (${seconds(t0)})`);
+  log(`[${n}/5] done (${seconds(t0)})`);
 }
 
 const started = performance.now();

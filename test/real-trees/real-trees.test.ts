@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/index.js';
 import type { Finding, ImageReport } from '../../src/model.js';
-import { REAL_TREES, ensureRealTrees, treeDir } from '../setup/real-trees.js';
-import { TARGETS, type RealImage, type Truth } from './images.js';
+import { REAL_TREES, realTreeImage, treeDir } from '../setup/real-trees-cache.js';
+import { REAL_IMAGES, TARGETS, type RealImage, type Truth } from './images.js';
 import { oracle, type Expected } from './oracle.js';
 
 interface Scanned {
@@ -21,7 +21,7 @@ interface Scanned {
 const scanned = new Map<string, Scanned>();
 
 beforeAll(async () => {
-  for (const { image, tar, root } of ensureRealTrees()) {
+  for (const { image, tar, root } of REAL_IMAGES.map(realTreeImage)) {
     const correct = image.correct ? join(treeDir(TARGETS.find((t) => t.name === image.correct)!), 'node_modules') : undefined;
     const report = (await scan(tar)).images[0]!;
     scanned.set(image.name, { image, report, expected: oracle({ root, platform: image.platform, ...(correct ? { correctTree: correct } : {}) }) });
@@ -35,7 +35,7 @@ beforeAll(async () => {
       2,
     ),
   );
-}, 3_600_000); // cold: npm downloads, apt downloads, cross builds
+}, 600_000); // 11 images of 300–600 MB, and the oracle's child processes
 
 /** Whether the package, or a package it lists as a dependency, holds an ELF, Mach-O or PE file (magic bytes). */
 function hasNativeCode(nm: string, name: string, seen = new Set<string>()): boolean {

@@ -7,7 +7,7 @@
 import { corpusReady, CORPUS_DIR } from './corpus-cache.js';
 import { missingPackages } from './debian-tools.js';
 import { REAL_IMAGES, realImagesReady } from './real-images.js';
-import { REAL_TREES, realTreesReady } from './real-trees.js';
+import { REAL_TREES, realTreesReady } from './real-trees-cache.js';
 import { SYMBOL_VERSIONS_DIR, symbolVersionsReady } from './symbol-versions.js';
 
 export default function setup(): void {

@@ -7,8 +7,8 @@
 //            their install scripts would (node-gyp with Debian's cross g++ for arm64 and armhf)
 //   images/  each image's root folder (hard links into the above) and its docker-save archive
 // Every stage is redone only when what it is made of changed (a stamp per stage). Entry point:
-// ensureRealTrees(), step 5 of scripts/test-setup.mjs; the suite calls it again from beforeAll,
-// where, after the set-up, it only compares stamps.
+// ensureRealTrees(), step 5 of scripts/test-setup.mjs; the suite reads the images where
+// real-trees-cache.ts names them.
 // A failure fails the suite: nothing is skipped silently.
 
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
@@ -19,9 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { buildArchive, type FileSpec } from '../helpers/image-builder.js';
 import { REAL_IMAGES, TARGETS, type RealImage, type Target } from '../real-trees/images.js';
 import { filesOf } from './corpus.js';
-import { CACHE } from './corpus-cache.js';
+import { REAL_TREES, realTreeImage, treeDir } from './real-trees-cache.js';
 
-export const REAL_TREES = join(CACHE, 'real-trees');
 const FIXTURES = fileURLToPath(new URL('../../fixtures/real-trees/', import.meta.url));
 const NODE_VERSION = { x64: '20.20.2', arm64: '20.20.2', armv7l: '20.11.0' } as const;
 const NODE_GYP = '/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js';
@@ -39,11 +38,6 @@ export function ensureRealTrees(): { image: RealImage; tar: string; root: string
   run('bash', [join(FIXTURES, 'debs.sh'), REAL_TREES]);
   for (const t of TARGETS) ensureTree(t);
   return REAL_IMAGES.map((img) => ensureImage(img));
-}
-
-/** Whether the set-up has built every image (prepared.ts stops the run early otherwise). */
-export function realTreesReady(): boolean {
-  return REAL_IMAGES.every((img) => existsSync(join(REAL_TREES, 'images', `${img.name}.tar`)));
 }
 
 function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
@@ -91,9 +85,6 @@ function npmOpts(cwd?: string): SpawnSyncOptions {
   return { ...(cwd ? { cwd } : {}), env: { ...process.env, npm_config_cache: join(REAL_TREES, 'npm-cache'), npm_config_update_notifier: 'false' } };
 }
 
-export function treeDir(t: Target): string {
-  return join(REAL_TREES, 'trees', t.name);
-}
 
 /** npm's install for the target, then the addons its install scripts would build there. */
 function ensureTree(t: Target): void {
@@ -172,9 +163,7 @@ function packageDirs(nm: string): string[] {
 
 /** The image's root folder (hard links, so cheap) and its docker-save archive. */
 function ensureImage(img: RealImage): { image: RealImage; tar: string; root: string } {
-  const out = join(REAL_TREES, 'images');
-  const root = join(out, img.name);
-  const tar = join(out, `${img.name}.tar`);
+  const { tar, root } = realTreeImage(img);
   // What the sources are made of: the trees' and roots' own stamps.
   const stamps = [...TARGETS.map((t) => join(treeDir(t), '.stamp')), ...readdirSync(join(REAL_TREES, 'roots')).filter((f) => f.endsWith('.stamp')).map((f) => join(REAL_TREES, 'roots', f))];
   const stamp = hash(JSON.stringify(img), self(), ...stamps.map((f) => (existsSync(f) ? readFileSync(f) : f)));
