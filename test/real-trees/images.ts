@@ -82,7 +82,8 @@ export const REAL_IMAGES: RealImage[] = [
     about: 'npm install on linux/amd64 glibc, addons built with g++',
     truths: [{ severity: 'warning', rule: 'missing-library', path: '/app/node_modules/@dprint/linux-x64-glibc/dprint', why: 'dprint links liblzma.so.5, which the minimal Debian root leaves out (liblzma5 is not in its package list)' }],
   },
-  { name: 'clean-arm64', platform: 'linux/arm64', layers: [arm64, app('linux-arm64-glibc')], tree: 'linux-arm64-glibc', correct: 'linux-arm64-glibc', about: 'npm install for linux/arm64 glibc, addons built with aarch64-linux-gnu-g++', truths: [] },
+  { name: 'clean-arm64', platform: 'linux/arm64', layers: [arm64, app('linux-arm64-glibc')], tree: 'linux-arm64-glibc', correct: 'linux-arm64-glibc', about: 'npm install for linux/arm64 glibc, addons built with aarch64-linux-gnu-g++',
+    truths: [{ severity: 'error', rule: 'missing-symbol-version', path: '/app/node_modules/@dprint/linux-arm64-glibc/dprint', why: "dprint's linux-arm64-gnu build needs GLIBC_2.39 (readelf -V), and bookworm's libc6 defines up to GLIBC_2.36: it fails to start on this base" }] },
   {
     name: 'clean-armv7',
     platform: 'linux/arm/v7',

@@ -10,6 +10,16 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, lstatSync, openSync, readFileSync, readSync, closeSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { REAL_TREES } from '../setup/real-trees-cache.js';
+import { nodeFor } from '../../scripts/node.mjs';
+
+/**
+ * The loaders run in the Node of the images (20, whose ABI, 115, their prebuilds are chosen for;
+ * the x64 build the set-up fetched for the trees), not in the Node that runs vitest; where an image
+ * has no Node, also in 22 and 24, the ABIs it could be run with.
+ */
+const HOST_NODE20 = join(REAL_TREES, 'node', 'x64-20.20.2', 'bin', 'node');
+const NEWER_NODES = [22, 24].map((major) => nodeFor(major, { log: () => {} }));
 
 export interface Expected {
   severity: 'error' | 'warning';
@@ -231,29 +241,71 @@ function normalize(p: string): string {
 }
 
 /** The loader's search as ld.so's manual describes it: RPATH/RUNPATH ($ORIGIN), ld.so.conf, the default folders. */
+function searchDirs(root: string, path: string, elf: Elf, row: Row, musl: boolean): string[] {
+  const origin = path.slice(0, path.lastIndexOf('/'));
+  return [
+    ...elf.runpath.map((d) => d.replace(/\$(ORIGIN|\{ORIGIN\})/g, origin)),
+    ...(musl ? muslPath(root) : [...ldSoConf(root), `/lib/${row.triplet}`, `/usr/lib/${row.triplet}`, ...(row.bits === 64 ? ['/lib64', '/usr/lib64'] : []), '/lib', '/usr/lib', '/usr/local/lib']),
+  ];
+}
+
+/** The file ld.so takes for a needed name: the first of the search with the program's machine and class. */
+function findLib(root: string, name: string, elf: Elf, dirs: string[], elves: Map<string, Elf>): string | null {
+  for (const d of dirs) {
+    const real = resolveIn(root, `${d}/${name}`);
+    if (!real || !statSafe(join(root, real))?.isFile()) continue;
+    const lib = elves.get(real) ?? readelf(root, [real]).get(real);
+    // A linker script or text file: ld.so would not take it, but it is not ours to say.
+    if (!lib || (lib.machine === elf.machine && lib.bits === elf.bits)) return real;
+  }
+  return null;
+}
+
 function loaderProblem(root: string, path: string, elf: Elf, row: Row, musl: boolean, elves: Map<string, Elf>): Omit<Expected, 'path'> | null {
   if (elf.interp) {
     const real = resolveIn(root, elf.interp);
     if (!real || !statSafe(join(root, real))?.isFile()) return { severity: 'error', rule: 'missing-interpreter', why: elf.interp };
   }
-  const origin = path.slice(0, path.lastIndexOf('/'));
-  const dirs = [
-    ...elf.runpath.map((d) => d.replace(/\$(ORIGIN|\{ORIGIN\})/g, origin)),
-    ...(musl ? muslPath(root) : [...ldSoConf(root), `/lib/${row.triplet}`, `/usr/lib/${row.triplet}`, ...(row.bits === 64 ? ['/lib64', '/usr/lib64'] : []), '/lib', '/usr/lib', '/usr/local/lib']),
-  ];
-  const missing = elf.needed.filter((name) => {
-    for (const d of dirs) {
-      const real = resolveIn(root, `${d}/${name}`);
-      if (!real || !statSafe(join(root, real))?.isFile()) continue;
-      const lib = elves.get(real) ?? readelf(root, [real]).get(real);
-      // A linker script or text file: ld.so would not take it, but it is not ours to say.
-      if (!lib || (lib.machine === elf.machine && lib.bits === elf.bits)) return false;
-    }
-    return true;
-  });
-  if (!missing.length) return null;
-  const c = missing.find((n) => C_LIBRARY.test(n));
-  return { severity: c ? 'error' : 'warning', rule: 'missing-library', why: missing.join(' ') };
+  const dirs = searchDirs(root, path, elf, row, musl);
+  const missing = elf.needed.filter((name) => findLib(root, name, elf, dirs, elves) === null);
+  if (missing.length) {
+    const c = missing.find((n) => C_LIBRARY.test(n));
+    return { severity: c ? 'error' : 'warning', rule: 'missing-library', why: missing.join(' ') };
+  }
+  // glibc's dl-version.c: every non-weak version a library is needed at must be defined by the file found.
+  const lacking: string[] = [];
+  for (const [lib, versions] of versionNeeds(join(root, path))) {
+    const real = findLib(root, lib, elf, dirs, elves);
+    if (!real) continue;
+    const defined = versionDefs(join(root, real));
+    for (const v of versions) if (!defined.has(v)) lacking.push(`${v} of ${lib}`);
+  }
+  return lacking.length ? { severity: 'error', rule: 'missing-symbol-version', why: lacking.join(' ') } : null;
+}
+
+/** readelf -V's "Version needs" section: library → the versions needed without the WEAK flag. */
+function versionNeeds(abs: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const text = spawnSync('readelf', ['-W', '-V', abs], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout ?? '';
+  let lib: string | null = null;
+  for (const line of text.slice(text.indexOf("Version needs section")).split('\n')) {
+    const file = /File: (\S+)\s+Cnt:/.exec(line);
+    if (file) lib = file[1]!;
+    const name = /Name: (\S+)\s+Flags: (.*?)\s+Version:/.exec(line);
+    if (lib && name && !/WEAK/.test(name[2]!)) out.set(lib, [...(out.get(lib) ?? []), name[1]!]);
+  }
+  return text.includes('Version needs section') ? out : new Map();
+}
+
+/** readelf -V's "Version definition" section: the names defined (the BASE entry is the soname). */
+function versionDefs(abs: string): Set<string> {
+  const text = spawnSync('readelf', ['-W', '-V', abs], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout ?? '';
+  const start = text.indexOf('Version definition section');
+  if (start < 0) return new Set();
+  const end = text.indexOf('Version needs section', start);
+  const defs = new Set<string>();
+  for (const m of text.slice(start, end < 0 ? undefined : end).matchAll(/Flags: (\S+)\s+Index: \d+\s+Cnt: \d+\s+Name: (\S+)/g)) if (m[1] !== 'BASE') defs.add(m[2]!);
+  return defs;
 }
 
 function statSafe(p: string) {
@@ -421,7 +473,7 @@ class NpmView {
       try { require(${JSON.stringify(join(this.root, parentDir))}); } catch (e) {}
       process.stdout.write(JSON.stringify([...seen]));
       process.exit(0);`;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(HOST_NODE20, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
     let got: string[] = [];
     try {
       got = JSON.parse(r.stdout || '[]') as string[];
@@ -473,7 +525,7 @@ class NpmView {
       } catch (e) {}
       console.log(JSON.stringify([...new Set(loadedFiles)]));`;
     // Node 20, 22 and 24: the ABI of the image's Node (20), or every one it could be when the image has none.
-    const nodes = existsSync(join(this.root, 'usr/local/bin/node')) ? [process.execPath] : [process.execPath, '/tmp/nodes/n22/node_modules/.bin/node', '/tmp/nodes/n24/node_modules/.bin/node'].filter(existsSync);
+    const nodes = existsSync(join(this.root, 'usr/local/bin/node')) ? [HOST_NODE20] : [HOST_NODE20, ...NEWER_NODES];
     const env = { ...process.env, npm_config_arch: this.row.node, npm_config_platform: 'linux', LIBC: alpine ? 'musl' : 'glibc', ARM_VERSION: this.row.node === 'arm' ? '7' : this.row.node === 'arm64' ? '8' : '' };
     const got = new Set<string>();
     for (const node of nodes) {
