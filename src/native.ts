@@ -92,7 +92,7 @@ export interface NativeLimits {
   headBytes: number;
   /** Most a classifier may ask for when headers sit further in. */
   maxHeadBytes: number;
-  /** Loader configuration kept as text: files this small… */
+  /** The largest size cap of a kept text (native/src/layer/kept_text.rs has each kind's)… */
   textMax: number;
   /** …and at most this many per layer. */
   textsPerLayer: number;
@@ -140,7 +140,7 @@ interface Addon {
 }
 
 /** Must equal INTERFACE_VERSION in native/src/node/mod.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 6;
+const INTERFACE_VERSION = 7;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
