@@ -92,7 +92,7 @@ export interface NativeLimits {
   headBytes: number;
   /** Most a classifier may ask for when headers sit further in. */
   maxHeadBytes: number;
-  /** Loader configuration kept as text: files this small… */
+  /** The largest size cap of a kept text (native/src/layer/kept_text.rs has each kind's)… */
   textMax: number;
   /** …and at most this many per layer. */
   textsPerLayer: number;
