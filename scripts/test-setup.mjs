@@ -14,9 +14,9 @@ const seconds = (t0) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 async function step(n, title, run) {
   const t0 = performance.now();
-  log(`[${n}/4] ${title}`);
+  log(`[${n}/5] ${title}`);
   await run();
-  log(`[${n}/4] done (${seconds(t0)})`);
+  log(`[${n}/5] done (${seconds(t0)})`);
 }
 
 const started = performance.now();
@@ -40,6 +40,10 @@ try {
   await step(4, 'symbol-version files: Debian bullseye/bookworm/trixie runtimes, npm addons, gcc 12 builds (fixtures/symbol-versions/)', async () => {
     const { ensureSymbolVersionImages } = await import('../test/setup/symbol-versions.ts');
     ensureSymbolVersionImages();
+  });
+  await step(5, 'real trees: npm installs of 42 native packages for 5 targets, dpkg-installed Debian roots, 11 images (fixtures/real-trees/)', async () => {
+    const { ensureRealTrees } = await import('../test/setup/real-trees.ts');
+    ensureRealTrees();
   });
   log(`ready (${seconds(started)})`);
 } catch (e) {

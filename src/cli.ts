@@ -10,11 +10,7 @@ import { DEFAULT_CONFIG_FILE, loadConfig } from './config/load-config.js';
 import { ElfscanError, isElfscanError } from './errors.js';
 import { forTerminal } from './escape.js';
 import type { Report } from './model.js';
-import { formatHuman } from './report/human.js';
-import { formatJson } from './report/json.js';
-import { formatSarif } from './report/sarif.js';
 import { scan, summarize, type ScanOptions } from './scan.js';
-import { progressLine } from './progress-line.js';
 import { fitSentence, MAX_SENTENCE } from './sentence.js';
 import { VERSION } from './version.js';
 
@@ -56,7 +52,7 @@ function program(io: CliIo): Command {
     .option('--verbose', 'print how long each stage took, on stderr')
     .option('--no-progress', 'never show progress')
     .option('--no-color', 'never colour the output')
-    .addHelpText('after', helpAfterOptions())
+    .addHelpText('after', () => helpAfterOptions())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined, outputError: () => undefined });
 }
@@ -104,7 +100,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const sources = cmd.args;
   const started = performance.now();
   // Progress only for a person watching: a terminal, not CI, not --quiet/--no-progress.
-  const progress = opts.progress && !opts.quiet && io.stderr.isTTY && !io.env.CI ? progressLine(io.stderr) : null;
+  // Loaded only then, as the report formats below: start-up is part of every CI run (bench/startup.mjs).
+  const progress = opts.progress && !opts.quiet && io.stderr.isTTY && !io.env.CI ? (await import('./progress-line.js')).progressLine(io.stderr) : null;
   // The bar is erased first, or the line would be written after it; it redraws at its next tick.
   const verboseLine = (text: string) => {
     progress?.clear();
@@ -129,7 +126,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const seconds = (performance.now() - started) / 1000;
     const color = opts.color && !opts.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
     const text =
-      opts.format === 'json' ? formatJson(report) : opts.format === 'sarif' ? formatSarif(report) : formatHuman(report, { color, quiet: Boolean(opts.quiet), seconds });
+      opts.format === 'json'
+        ? (await import('./report/json.js')).formatJson(report)
+        : opts.format === 'sarif'
+          ? (await import('./report/sarif.js')).formatSarif(report)
+          : (await import('./report/human.js')).formatHuman(report, { color, quiet: Boolean(opts.quiet), seconds });
     if (opts.output) await writeOutput(opts.output, text);
     else io.stdout.write(text);
     return exitCode(report, opts.failOn);

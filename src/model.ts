@@ -89,7 +89,7 @@ export interface LayerEntry {
   unreadable?: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
   /** First line of a file that starts with "#!" (for entrypoint checks), else undefined. */
   shebang?: string;
-  /** Whole text of a small loader configuration file (/etc/ld.so.conf, /etc/ld.so.conf.d/*.conf). */
+  /** Whole text of a file the rules read (native/src/layer/kept_text.rs: loader configuration, package databases, package.json). */
   text?: string;
 }
 
@@ -133,8 +133,19 @@ export type RuleId =
   | 'entrypoint-mismatch'
   | 'mislabeled-image'
   | 'missing-platform'
+  | 'missing-platform-package'
+  | 'missing-native-build'
   | 'by-design'
   | 'unreadable-binary';
+
+/** The package that owns a file (spec §5.1): an npm package, a dpkg or apk package. */
+export interface PackageRef {
+  ecosystem: 'npm' | 'deb' | 'apk' | 'pypi';
+  name: string;
+  version: string | null;
+  /** deb/apk: the package's Architecture (`amd64`, `all`, `x86_64`, `noarch`); npm: its `cpu` list, comma-joined; else null. */
+  arch: string | null;
+}
 
 export interface Finding {
   severity: Severity;
@@ -144,6 +155,8 @@ export interface Finding {
   found: string | null;
   expected: string | null;
   message: string;
+  /** Present when a package owns the file (or is the package folder the finding is about). */
+  package?: PackageRef;
 }
 
 export interface BinaryRecord {

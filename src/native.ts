@@ -92,7 +92,7 @@ export interface NativeLimits {
   headBytes: number;
   /** Most a classifier may ask for when headers sit further in. */
   maxHeadBytes: number;
-  /** Loader configuration kept as text: files this small… */
+  /** The largest size cap of a kept text (native/src/layer/kept_text.rs has each kind's)… */
   textMax: number;
   /** …and at most this many per layer. */
   textsPerLayer: number;
@@ -132,6 +132,7 @@ interface Addon {
   outerScanFile(path: string, start: number, length: number, counter?: ProgressCounter | null): Promise<OuterRecords | null>;
   dirList(path: string): Promise<{ listing: DirListing; bytes: number }>;
   layerScanDir(listing: DirListing, counter?: ProgressCounter | null): Promise<LayerRecords>;
+  hashFileRange(path: string, start: number, length: number, algorithm: string, counter?: ProgressCounter | null): Promise<string>;
   normalizePath(name: string): string;
   widenPipe(fd: number, bytes: number): number;
   progressCounter(): ProgressCounter;
@@ -140,7 +141,7 @@ interface Addon {
 }
 
 /** Must equal INTERFACE_VERSION in native/src/node/mod.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 6;
+const INTERFACE_VERSION = 8;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
@@ -347,6 +348,15 @@ export function dirList(path: string): Promise<{ listing: DirListing; bytes: num
  */
 export function layerScanDir(listing: DirListing, counter?: ProgressCounter): Promise<LayerRecords> {
   return walker().layerScanDir(listing, counter);
+}
+
+/**
+ * "alg:hex" of `[start, start + length)` of the file at `path` (algorithm "sha256" or "sha512"),
+ * computed on the thread pool by the OpenSSL Node carries; fewer bytes are hashed where the file
+ * ends first. `counter` hears the bytes hashed so far. Rejects with `code` 'ELFSCAN_IO'.
+ */
+export function hashFileRange(path: string, start: number, length: number, algorithm: string, counter?: ProgressCounter): Promise<string> {
+  return walker().hashFileRange(path, start, length, algorithm, counter);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { BinaryRecord, Finding, ImageReport, LayerIndex, Report } from './m
 import { FileTree } from './overlay/file-tree.js';
 import { formatPlatform, parsePlatform, platformMatches, type Platform } from './platform.js';
 import { imageLibcInfo } from './rules/image-libc.js';
-import { runRules } from './rules/index.js';
+import { runRules, type KeptTexts } from './rules/index.js';
 import { newestNeeded } from './rules/symbol-versions.js';
 import { describePlatforms } from './sources/oci-index.js';
 import { openSource } from './sources/open-source.js';
@@ -130,7 +130,7 @@ async function scanImage(
   layers.forEach((layer, n) => tree.applyLayer(layer, n));
   stage(`${name}: overlay`);
   const layerDigest = (n: number) => blobs[n]?.digest ?? null;
-  const ctx = { tree, config: image.config, declared: image.declared, expected, layerDigest, text: keptTexts(tree, layers) };
+  const ctx = { tree, config: image.config, declared: image.declared, expected, layerDigest, ...textsOf(keptTexts(tree, layers)) };
   const findings = runRules(ctx,
     [...(options.ignore ?? []), ...(options.config?.ignore.map((i) => ({ pattern: i.path, reason: i.reason })) ?? [])],
     options.config?.severity ?? {},
@@ -173,18 +173,36 @@ async function scanImage(
   };
 }
 
-/** The loader configuration texts layer-entries kept, as the final filesystem shows them. */
-function keptTexts(tree: FileTree, layers: LayerIndex[]): (path: string) => string | undefined {
-  const texts = new Map<string, { layer: number; text: string }>();
+/** The texts the walker kept, as the final filesystem shows them. */
+function keptTexts(tree: FileTree, layers: LayerIndex[]): KeptTexts {
+  const kept = new Map<string, { layer: number; text: string }>();
   layers.forEach((l, n) => {
-    for (const e of l.entries) if (e.text !== undefined) texts.set(e.path, { layer: n, text: e.text });
+    for (const e of l.entries) if (e.text !== undefined) kept.set(e.path, { layer: n, text: e.text });
   });
-  return (path) => {
+  // The file must still be the one that layer wrote (not replaced or deleted since).
+  const live = (path: string) => {
     const f = tree.resolve(path);
-    const t = f ? texts.get(f.path) : undefined;
-    // The file must still be the one that layer wrote (not replaced or deleted since).
-    return t && f && f.type === 'file' && f.layer === t.layer ? t.text : undefined;
+    const k = f ? kept.get(f.path) : undefined;
+    return k && f && f.type === 'file' && f.layer === k.layer ? k : undefined;
   };
+  return {
+    text(path) {
+      return live(path)?.text;
+    },
+    *paths() {
+      for (const path of kept.keys()) if (live(path)) yield path;
+    },
+    contains(path, needle) {
+      return live(path)?.text.includes(needle) ?? false;
+    },
+    layer(path) {
+      return live(path)?.layer;
+    },
+  };
+}
+
+function textsOf(texts: KeptTexts): { text: (path: string) => string | undefined; texts: KeptTexts } {
+  return { text: (path) => texts.text(path), texts };
 }
 
 function missingPlatforms(opened: OpenedSource, required: Platform[]): Finding[] {

@@ -1,7 +1,8 @@
 // A layer's records from the native walker (LayerRecords: one flat object) as the LayerEntry
 // records the overlay needs: whiteouts and opaque markers decoded, link targets kept, and each
-// regular file's facts, unreadable reason, `#!` line or loader configuration text taken from what
-// the walker kept. No bytes are read here: the walker has done that.
+// regular file's facts, unreadable reason, `#!` line or kept text (loader configuration, package
+// databases, package.json) taken from what the walker kept. No bytes are read here: the walker
+// has done that.
 
 import type { Classification, LayerEntry, LayerIndex } from '../model.js';
 import { limits, type LayerRecords } from '../native.js';
@@ -50,7 +51,7 @@ export function layerIndex(digest: string | null, r: LayerRecords, bytesRead: nu
     const x = meta[m + 3]!;
     const extra = x === 0 ? null : extras[x - 1]!;
     if (extra === null) continue; // neither a script, loader configuration nor binary candidate
-    // A loader configuration file's text (which ones: native/src/layer/kept_text.rs).
+    // A kept text (which files: native/src/layer/kept_text.rs).
     if (typeof extra === 'string') entry.text = extra;
     const head = typeof extra === 'string' ? Buffer.from(extra) : Buffer.isBuffer(extra) ? extra : null;
     if (head === null) settle(entry, extra as Classification);

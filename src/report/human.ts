@@ -5,7 +5,7 @@
 // able to drive the terminal it is printed on.
 
 import { forTerminal as t } from '../escape.js';
-import type { BinaryRecord, Finding, ImageReport, Report } from '../model.js';
+import type { BinaryRecord, Finding, ImageReport, PackageRef, Report } from '../model.js';
 
 export interface HumanOptions {
   color: boolean;
@@ -79,8 +79,14 @@ function inventory(binaries: BinaryRecord[], paint: Paint): string[] {
 
 function findingLine(f: Finding, paint: Paint): string {
   const sev = paint(f.severity, f.severity.padEnd(7));
-  const where = f.path ? `${t(f.path)}\n            ` : '';
+  const pkg = f.package ? paint('dim', `  [${t(packageLabel(f.package))}]`) : '';
+  const where = f.path ? `${t(f.path)}${pkg}\n            ` : '';
   return `  ${sev} ${f.rule}: ${where}${t(f.message)}`;
+}
+
+/** "deb libc6 2.36-9 (arm64)", "npm @rollup/rollup-linux-x64-gnu 4.24.0 (x64)". */
+function packageLabel(p: PackageRef): string {
+  return `${p.ecosystem} ${p.name}${p.version ? ` ${p.version}` : ''}${p.arch ? ` (${p.arch})` : ''}`;
 }
 
 /** Consecutive findings (they are sorted by path) of one rule, severity and platform in one directory. */

@@ -7,7 +7,7 @@
 // Formatting only: every decision was made by the rules.
 
 import { createHash } from 'node:crypto';
-import type { BinaryRecord, Finding, ImageReport, Report, Severity } from '../model.js';
+import type { BinaryRecord, Finding, ImageReport, PackageRef, Report, Severity } from '../model.js';
 import { RULE_CATALOG } from '../rules/catalog.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json';
@@ -52,6 +52,8 @@ export interface SarifResult {
     layer: string | null;
     found: string | null;
     expected: string | null;
+    /** The package that owns the file (spec §5.1), when one does. */
+    package?: PackageRef;
   };
 }
 
@@ -143,7 +145,7 @@ function result(f: Finding, image: ImageReport, report: Report, ruleIndex: numbe
     ],
     // Stable across rebuilds: no layer digest or tag-derived digest, only what the finding is about.
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint([f.rule, platform ?? '', f.path ?? name, f.found ?? '']) },
-    properties: { image: name, platform, layer: f.layer, found: f.found, expected: f.expected },
+    properties: { image: name, platform, layer: f.layer, found: f.found, expected: f.expected, ...(f.package ? { package: f.package } : {}) },
   };
 }
 

@@ -1,24 +1,19 @@
 // The per-binary rules of spec §5 that one verdict decides: arch-mismatch, abi-mismatch,
 // compat-32bit, variant-mismatch and foreign-format, plus unreadable headers (info). They share
 // a file because platform.judge() grades each binary once and exactly one of them can apply.
-// A foreign binary that belongs where it is (by-design.ts) becomes by-design info instead.
+// A foreign binary the target's loaders never load (the loader model) is by-design info instead.
 
 import type { BinaryFacts, FinalFile, Finding, Severity } from '../model.js';
 import { describeFacts, formatPlatform, judge, type Platform, type Verdict } from '../platform.js';
-import { byDesignReason } from './by-design.js';
+import { deviceCode } from './by-design.js';
 import type { RuleContext } from './context.js';
-import { fixHint } from './fix-hint.js';
-import { imageLibc } from './image-facts.js';
-import { prebuildIsFor, prebuildOf, type Libc } from './npm-platform.js';
+import { loaderModel } from './model/loader-model.js';
 
 const EXECUTABLE_BITS = 0o111;
 
 export function binaryPlatform(ctx: RuleContext): Finding[] {
   const expected = ctx.expected;
   const findings: Finding[] = [];
-  let libc: Libc | null | undefined;
-  /** Prebuild packages already reported for lacking the target's prebuild: one error each. */
-  const lacking = new Map<string, string>();
   for (const file of ctx.tree.files()) {
     if (file.unreadable) {
       findings.push({
@@ -35,44 +30,32 @@ export function binaryPlatform(ctx: RuleContext): Finding[] {
     if (!file.facts || !expected) continue;
     const verdict = judge(file.facts, expected);
     if (verdict.kind === 'match') continue;
-    const reason = byDesignReason(file, file.facts, { tree: ctx.tree, expected });
-    if (reason) {
-      findings.push(byDesign(file, file.facts, expected, reason, ctx.layerDigest(file.layer)));
-      continue;
-    }
-    const pb = prebuildOf(file.path);
-    if (pb && !prebuildIsFor(pb, expected) && (verdict.kind === 'arch-mismatch' || verdict.kind === 'foreign-format' || verdict.kind === 'abi-mismatch')) {
-      const first = lacking.get(pb.packageDir);
-      if (first !== undefined) {
-        const why = `another platform's prebuild; the missing ${formatPlatform(expected)} one is reported at ${first}`;
-        findings.push(byDesign(file, file.facts, expected, why, ctx.layerDigest(file.layer)));
-        continue;
-      }
-      lacking.set(pb.packageDir, file.path);
-    }
-    libc ??= imageLibc(ctx.tree);
-    const finding = verdictFinding(verdict, file, file.facts, expected, ctx, libc);
-    if (finding) findings.push({ ...finding, layer: ctx.layerDigest(file.layer) });
+    if (verdict.kind === 'no-opinion' && !deviceCode(file.facts)) continue;
+    const role = loaderModel(ctx, expected).role(file);
+    const finding = role.loaded
+      ? verdictFinding(verdict, file, file.facts, expected, role.hint ?? '')
+      : byDesign(file, file.facts, expected, role.reason);
+    if (finding) findings.push({ ...finding, layer: ctx.layerDigest(file.layer), ...(role.owner ? { package: role.owner } : {}) });
   }
   return findings;
 }
 
-function byDesign(file: FinalFile, facts: BinaryFacts, expected: Platform, reason: string, layer: string | null): Finding {
+/** A by-design finding for a file the target never loads. */
+export function byDesign(file: FinalFile, facts: BinaryFacts | null, expected: Platform, reason: string): Finding {
   return {
     severity: 'info',
     rule: 'by-design',
     path: file.path,
-    layer,
-    found: facts.platform,
+    layer: null,
+    found: facts?.platform ?? null,
     expected: formatPlatform(expected),
-    message: `${describeFacts(facts)}: ${reason}`,
+    message: facts ? `${describeFacts(facts)}: ${reason}` : reason,
   };
 }
 
-function verdictFinding(v: Verdict, file: FinalFile, facts: BinaryFacts, expected: Platform, ctx: RuleContext, libc: Libc | null): Finding | null {
+function verdictFinding(v: Verdict, file: FinalFile, facts: BinaryFacts, expected: Platform, hint: string): Finding | null {
   const exp = formatPlatform(expected);
   const what = `${describeFacts(facts)} in a ${exp} image`;
-  const hint = () => fixHint(file, facts, expected, { tree: ctx.tree, libc });
   const make = (rule: Finding['rule'], severity: Severity, message: string): Finding => ({
     severity,
     rule,
@@ -87,16 +70,16 @@ function verdictFinding(v: Verdict, file: FinalFile, facts: BinaryFacts, expecte
     case 'no-opinion':
       return null;
     case 'arch-mismatch':
-      return make('arch-mismatch', facts.kind === 'relocatable' ? 'warning' : 'error', `${what}${hint()}`);
+      return make('arch-mismatch', facts.kind === 'relocatable' ? 'warning' : 'error', `${what}${hint}`);
     case 'abi-mismatch':
-      return make('abi-mismatch', 'error', `${what}: ${v.why}${hint()}`);
+      return make('abi-mismatch', 'error', `${what}: ${v.why}${hint}`);
     case 'compat-32bit':
       return make('compat-32bit', 'warning', `${what}: runs only where the host kernel keeps 32-bit support`);
     case 'variant-mismatch':
       return make('variant-mismatch', expected.arch === 'amd64' ? 'warning' : 'error', `${what}: ${v.why}`);
     case 'foreign-format': {
       const severe = file.path.endsWith('.node') || (file.mode & EXECUTABLE_BITS) !== 0;
-      return make('foreign-format', severe ? 'error' : 'info', `${what}${severe ? hint() : ''}`);
+      return make('foreign-format', severe ? 'error' : 'info', `${what}${severe ? hint : ''}`);
     }
   }
 }

@@ -133,13 +133,33 @@ const RULES: Record<RuleId, Omit<RuleInfo, 'id'>> = {
       'The image index (multi-platform manifest list) has no image for a platform named with `--require-platforms`, so that ' +
       'platform falls back to another image or fails to pull. Add it to `docker buildx build --platform`.',
   },
+  'missing-platform-package': {
+    severity: 'error',
+    summary: "A package's loader needs a per-platform package that is not installed.",
+    help:
+      'The package loads its native code from one of its optionalDependencies, one per platform (rollup, esbuild, swc, sharp, ' +
+      'lightningcss, biome, turbo, @napi-rs/*), and none is installed, so it throws "Cannot find module" for the package the ' +
+      "target needs. npm's optional-dependency lockfile bug (npm/cli#4828: a lockfile written on another platform) or an install " +
+      'with `--omit=optional` does this. Run `npm ci` inside the build stage of the target platform without `--omit=optional`, or ' +
+      'install the package the message names, or use `npm install --os= --cpu= --libc=` for the target.',
+  },
+  'missing-native-build': {
+    severity: 'warning',
+    summary: 'A package ships prebuilds for other platforms only, and no build of its own.',
+    help:
+      'node-gyp-build loads `build/Release/*.node` or the prebuild under `prebuilds/<platform>-<arch>/` that matches the running ' +
+      'platform, CPU, C library and Node ABI. This package has neither for the target, so loading it throws "No native build was ' +
+      'found" (some packages then fall back to a slower JavaScript implementation). Build it from source in the target build stage ' +
+      '(a compiler and `npm rebuild`), or use a version that publishes a prebuild for the target.',
+  },
   'by-design': {
     severity: 'info',
-    summary: 'A foreign binary that belongs there (firmware, GPU code, sysroots, ignored paths).',
+    summary: 'A foreign binary that belongs there: never loaded on the target (firmware, GPU code, other prebuilds, ignored paths).',
     help:
-      'A binary for another platform that is expected where it is — firmware, GPU or accelerator code objects, BPF objects, ' +
-      'cross-toolchain sysroots, per-platform prebuild folders that also hold the right platform — or a path matched by ' +
-      '`--ignore`. Listed for the record; nothing to change.',
+      "A binary the target's loaders never load, so it cannot fail there: code for a GPU, accelerator or the kernel's BPF, a " +
+      "file a distribution package of the image's own or no architecture installed (firmware, ROMs, boot loader modules, cross " +
+      'sysroots, Wine), another platform\'s prebuild or per-platform npm package next to the one the target loads — or a path ' +
+      'matched by `--ignore`. Listed for the record; nothing to change.',
   },
   'unreadable-binary': {
     severity: 'info',

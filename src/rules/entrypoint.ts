@@ -8,6 +8,7 @@ import type { FinalFile, Finding } from '../model.js';
 import { describeFacts, formatPlatform, judge } from '../platform.js';
 import type { RuleContext } from './context.js';
 import { DEFAULT_PATH, configEnv } from './image-facts.js';
+import { loaderModel } from './model/loader-model.js';
 
 /** The kernel follows at most 4 levels of interpreters (BINPRM_MAX_RECURSION). */
 const SHEBANG_DEPTH = 4;
@@ -43,7 +44,7 @@ export function entrypoint(ctx: RuleContext): Finding[] {
           layer: ctx.layerDigest(file.layer),
           found: file.facts.platform,
           expected: exp,
-          message: `${via ? `${via}: ` : 'the entrypoint '}${shown} is ${article(describeFacts(file.facts))}, which a ${exp} host cannot run`,
+          message: `${via ? `${via}: ` : 'the entrypoint '}${shown} is ${article(describeFacts(file.facts))}, which a ${exp} host cannot run${hint(ctx, file)}`,
         },
       ];
     }
@@ -61,6 +62,12 @@ export function entrypoint(ctx: RuleContext): Finding[] {
     }
   }
   return [];
+}
+
+/** The loader model's fix (the per-platform package to install instead), as arch-mismatch would give it. */
+function hint(ctx: RuleContext, file: FinalFile): string {
+  const role = loaderModel(ctx, ctx.expected!).role(file);
+  return role.loaded && role.hint ? role.hint : '';
 }
 
 function find(ctx: RuleContext, name: string, path: string[], workdir: string): { file: FinalFile; shown: string } | null {

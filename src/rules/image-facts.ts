@@ -4,7 +4,8 @@
 
 import type { FinalFile, ImageConfig } from '../model.js';
 import type { FileTree } from '../overlay/file-tree.js';
-import type { Libc } from './npm-platform.js';
+
+export type Libc = 'glibc' | 'musl';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

@@ -7,8 +7,7 @@
 import type { BinaryFacts, FinalFile } from '../model.js';
 import type { FileTree } from '../overlay/file-tree.js';
 import type { RuleContext } from './context.js';
-import { configEnv } from './image-facts.js';
-import type { Libc } from './npm-platform.js';
+import { configEnv, type Libc } from './image-facts.js';
 import { multiarchDirs } from './triplets.js';
 
 /** How deep ld.so.conf includes are followed (glibc has no limit; loops must end). */

@@ -2,15 +2,16 @@
 // looked up the way the loader would (loader-path.ts). It is the only rule that catches shared
 // objects built against the wrong C library — a glibc-built .node in Alpine, a musl-built one in
 // Debian — since they have no PT_INTERP. Missing C libraries and loaders are errors (nothing
-// loads); other libraries warnings (a plugin's host may supply them). Unknown needs are skipped.
+// loads); other libraries warnings (a plugin's host may supply them). Unknown needs are skipped;
+// files the target never loads (the other C library's twin of a prebuild) are left to the
+// loader model (rules/index.ts).
 
 import type { BinaryFacts, FinalFile, Finding } from '../model.js';
 import { describeFacts, formatPlatform, judge } from '../platform.js';
-import { byDesignReason } from './by-design.js';
 import type { RuleContext } from './context.js';
 import { imageLibc } from './image-facts.js';
 import { findLibrary, imageLoaderConfig, loadedByMusl, searchPath, type LoaderConfig } from './loader-path.js';
-import { npmPlatformPackage } from './npm-platform.js';
+import { hintOf } from './model/hint.js';
 
 /** The C library and loader names — glibc's split-out parts included: nothing at all runs without them. */
 const C_LIBRARY =
@@ -26,7 +27,7 @@ export function missingLibrary(ctx: RuleContext): Finding[] {
     const facts = file.facts;
     if (!facts || facts.format !== 'elf' || !facts.needed?.length) continue;
     if (facts.kind !== 'executable' && facts.kind !== 'shared-library') continue;
-    if (judge(facts, expected).kind !== 'match' || byDesignReason(file, facts, { tree: ctx.tree, expected })) continue;
+    if (judge(facts, expected).kind !== 'match') continue;
     cfg ??= imageLoaderConfig(ctx);
     const dirs = searchPath(file, facts, cfg, loadedByMusl(facts, libc));
     const missing: { name: string; found: 'foreign' | 'missing' }[] = [];
@@ -39,17 +40,12 @@ export function missingLibrary(ctx: RuleContext): Finding[] {
     missing.sort((a, b) => rank(a.name) - rank(b.name));
     const { name, found } = missing[0]!;
     const more = missing.length > 1 ? ` (also missing: ${missing.slice(1).map((m) => m.name).join(', ')})` : '';
-    const otherLibc = otherLibcVariant(ctx, file, libc);
-    if (otherLibc) {
-      findings.push(finding(file, facts, ctx, 'info', 'by-design', `needs ${name}${more}: ${otherLibc}`));
-      continue;
-    }
     const builtFor = /musl/.test(name) ? 'musl' : name === 'libc.so.6' || name.startsWith('ld-linux') ? 'glibc' : null;
     const why =
       found === 'foreign'
         ? `${name} is there only for another CPU${more}`
         : builtFor && libc && builtFor !== libc
-          ? `${name} is not in the image${more}: it was built against ${builtFor}, the image has ${libc}; build it inside an image with ${libc}`
+          ? `${name} is not in the image${more}: it was built against ${builtFor}, the image has ${libc}${hintOf(ctx, file) ?? `; build it inside an image with ${libc}`}`
           : `${name} is found nowhere on the loader's search path${more}`;
     findings.push(finding(file, facts, ctx, C_LIBRARY.test(name) ? 'error' : 'warning', 'missing-library', why));
   }
@@ -73,27 +69,4 @@ function finding(file: FinalFile, facts: BinaryFacts, ctx: RuleContext, severity
     expected: ctx.expected ? formatPlatform(ctx.expected) : null,
     message: `${describeFacts(facts)}: ${why}`,
   };
-}
-
-/**
- * Why a missing library is by design: the file is the other C library's variant of something
- * that also ships this image's variant — prebuildify's node.napi.musl.node next to
- * node.napi.glibc.node, or @rollup/rollup-linux-x64-musl next to -gnu (npm installs both where it
- * cannot tell the libc apart). Node's loaders pick the right one.
- */
-function otherLibcVariant(ctx: RuleContext, file: FinalFile, libc: 'glibc' | 'musl' | null): string | null {
-  if (!libc) return null;
-  const other = libc === 'glibc' ? 'musl' : 'glibc';
-  const dir = file.path.slice(0, file.path.lastIndexOf('/'));
-  const base = file.path.slice(dir.length + 1);
-  if (/\/prebuilds\/[^/]+$/.test(dir) && base.includes(other)) {
-    const sibling = `${dir}/${base.replace(other, libc)}`;
-    if (ctx.tree.resolve(sibling)) return `a ${other} prebuild; the ${libc} one (${sibling}) is there and node-gyp-build loads it`;
-  }
-  const pkg = npmPlatformPackage(file.path);
-  if (pkg && pkg.libc === other) {
-    const mine = pkg.spell(pkg.os, pkg.arch, libc).find((c) => ctx.tree.resolve(pkg.dir.replace(pkg.name, c)));
-    if (mine) return `${pkg.name} is the ${other} build; ${mine} is there too and is the one loaded in a ${libc} image`;
-  }
-  return null;
 }

@@ -5,13 +5,13 @@
 // library is the one the loader would find (loader-path.ts, the same lookup as missing-library);
 // weak needs, libraries without version definitions (the loader checks nothing then), musl
 // (whose loader ignores versions) and anything unknown are never a finding. One root cause per
-// file: a file whose interpreter or libraries are missing is left to those rules.
+// file: a file whose interpreter or libraries are missing is left to those rules, and one the
+// target's loaders never load to the loader model (one-cause.ts).
 
 import { posix } from 'node:path';
 
 import type { BinaryFacts, Finding, VersionNeed } from '../model.js';
 import { describeFacts, formatPlatform, judge } from '../platform.js';
-import { byDesignReason } from './by-design.js';
 import type { RuleContext } from './context.js';
 import { imageLibc } from './image-facts.js';
 import { findLibrary, imageLoaderConfig, interpreterFound, loadedByMusl, searchPath, type LoaderConfig } from './loader-path.js';
@@ -37,7 +37,7 @@ export function missingSymbolVersion(ctx: RuleContext): Finding[] {
     if (!facts || facts.format !== 'elf' || !facts.versionsNeeded?.length || !facts.needed) continue;
     if (facts.kind !== 'executable' && facts.kind !== 'shared-library') continue;
     if (loadedByMusl(facts, libc) || !interpreterFound(ctx.tree, facts)) continue;
-    if (judge(facts, expected).kind !== 'match' || byDesignReason(file, facts, { tree: ctx.tree, expected })) continue;
+    if (judge(facts, expected).kind !== 'match') continue;
     cfg ??= imageLoaderConfig(ctx);
     const misses = missesOf(ctx, facts, facts.versionsNeeded, searchPath(file, facts, cfg, false));
     if (misses.length === 0) continue;

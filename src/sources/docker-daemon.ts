@@ -4,7 +4,6 @@
 // and guessing between the two would make the same command scan different images on different
 // machines.
 
-import { spawn } from 'node:child_process';
 import { ElfscanError } from '../errors.js';
 
 export const DAEMON_PREFIX = 'docker-daemon:';
@@ -16,6 +15,8 @@ const STDERR_TAIL = 8192;
 export async function* dockerSave(image: string, env: NodeJS.ProcessEnv): AsyncGenerator<Buffer> {
   const where = `${DAEMON_PREFIX}${image}`;
   if (!image || image.startsWith('-')) throw new ElfscanError(where, 'names no image (use docker-daemon:NAME[:TAG])');
+  // Loaded here, not at the top: only this source runs a process (start-up, bench/startup.mjs).
+  const { spawn } = await import('node:child_process');
   const child = spawn('docker', ['save', image], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => {

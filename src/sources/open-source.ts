@@ -17,7 +17,7 @@ import { ociDirStore } from './oci-dir.js';
 import { ociLayoutImages } from './oci-index.js';
 import { ProgressMeter } from '../progress.js';
 import { looksLikeReference, noSuchPath } from './registry/reference.js';
-import { openRegistry, type RegistrySourceOptions } from './registry/registry-source.js';
+import type { RegistrySourceOptions } from './registry/registry-source.js';
 import { rootfsDirBlob } from './rootfs-dir.js';
 import { stdinChunks } from './stdin-chunks.js';
 import type { BlobStore, LayerBlob, OpenedSource } from './source.js';
@@ -52,7 +52,12 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // A local path that exists always wins; only a name that is not one can be a registry reference.
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, options.registry);
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) {
+      // The registry client (node:http and node:https pull in ~100 of Node's modules) is loaded
+      // only for a registry reference: any other scan starts sooner without it (bench/startup.mjs).
+      const { openRegistry } = await import('./registry/registry-source.js');
+      return openRegistry(source, options.registry);
+    }
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, noSuchPath(source));
     if (code === 'EACCES') throw new ElfscanError(source, 'cannot be read (permission denied)');
     throw new ElfscanError(source, `cannot be read (${code ?? String(e)})`);

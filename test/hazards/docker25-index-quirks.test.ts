@@ -8,7 +8,8 @@ import { buildArchive, chunks, writeArchive, type ImageSpec } from '../helpers/i
 const image: ImageSpec = {
   platform: 'linux/amd64',
   ref: 'quirk:1',
-  layers: [[{ path: '/usr/lib/x.so', fixture: 'arm64/libhello.so' }]],
+  // One native static binary beside the foreign library, so that most of the image is not foreign (mislabeled-image).
+  layers: [[{ path: '/usr/lib/x.so', fixture: 'arm64/libhello.so' }, { path: '/usr/bin/native', fixture: 'amd64/hello-static' }]],
 };
 
 describe('Docker ≥ 25 index.json quirks fall back to manifest.json', () => {

@@ -23,14 +23,21 @@ function extras(entries: TarEntry[]): Map<string, number | 'class' | null> {
 }
 
 describe('limits() are the walker’s', () => {
-  it('textMax: a loader configuration file of exactly textMax bytes is kept whole, one byte more is not', () => {
-    const { textMax } = limits();
+  it('a loader configuration file of exactly 16 KiB is kept whole, one byte more is not', () => {
+    const cap = 16 * 1024;
     const got = extras([
-      { name: 'etc/ld.so.conf', body: 'x'.repeat(textMax) },
-      { name: 'etc/ld.so.conf.d/big.conf', body: 'x'.repeat(textMax + 1) },
+      { name: 'etc/ld.so.conf', body: 'x'.repeat(cap) },
+      { name: 'etc/ld.so.conf.d/big.conf', body: 'x'.repeat(cap + 1) },
     ]);
-    expect(got.get('/etc/ld.so.conf')).toBe(textMax);
+    expect(got.get('/etc/ld.so.conf')).toBe(cap);
     expect(got.get('/etc/ld.so.conf.d/big.conf')).toBeNull();
+  });
+
+  it('textMax: the largest cap, a package database\'s', () => {
+    const { textMax } = limits();
+    expect(textMax).toBe(32 << 20);
+    const got = extras([{ name: 'var/lib/dpkg/status', body: 'x'.repeat(2 << 20) }]);
+    expect(got.get('/var/lib/dpkg/status')).toBe(2 << 20);
   });
 
   it('textsPerLayer: texts past the cap are not kept', () => {

@@ -45,3 +45,33 @@ export async function report(spec: Partial<ImageSpec> & { platform: string; laye
 export async function rows(spec: Partial<ImageSpec> & { platform: string; layers: FileSpec[][] }, options: ScanOptions = {}): Promise<Row[]> {
   return (await report(spec, options)).findings.map((f) => [f.severity, f.rule, f.path]);
 }
+
+/** An installed npm package's package.json at `dir`. */
+export const npmManifest = (dir: string, manifest: Record<string, unknown>): FileSpec => text(`${dir}/package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+
+export interface DebSpec {
+  name: string;
+  version: string;
+  arch: string;
+  /** Files the package lists (folders are listed by dpkg too; they are added here). */
+  files: string[];
+  /** Multi-Arch: same packages have their list at info/<name>:<arch>.list. */
+  multiArchSame?: boolean;
+}
+
+/**
+ * dpkg's database for these packages in the layout dpkg writes it (status paragraphs,
+ * info/<pkg>[:<arch>].list with every folder first); the real-trees suite has dpkg itself write
+ * it (test/setup/real-trees.ts).
+ */
+export function dpkgDatabase(pkgs: DebSpec[]): FileSpec[] {
+  const status = pkgs
+    .map((p) => `Package: ${p.name}\nStatus: install ok installed\nPriority: optional\nSection: misc\nInstalled-Size: 1\nMaintainer: Debian <debian@example.org>\nArchitecture: ${p.arch}\n${p.multiArchSame ? 'Multi-Arch: same\n' : ''}Version: ${p.version}\nDescription: ${p.name}\n`)
+    .join('\n');
+  const lists = pkgs.map((p) => {
+    const dirs = new Set<string>(['/.']);
+    for (const f of p.files) for (let i = f.indexOf('/', 1); i > 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+    return text(`/var/lib/dpkg/info/${p.name}${p.multiArchSame ? `:${p.arch}` : ''}.list`, `${[...dirs, ...p.files].join('\n')}\n`);
+  });
+  return [text('/var/lib/dpkg/status', status), ...lists];
+}

@@ -42,12 +42,11 @@ describe('entrypoint-missing and entrypoint-mismatch', () => {
     const files = [...glibcAmd64, at('/app/server', 'amd64/hello')];
     expect(await rows({ platform: 'linux/amd64', layers: [files], entrypoint: ['app/server'] })).toEqual([]);
   });
-  it('reports a foreign entrypoint binary once per rule', async () => {
+  it('reports a foreign entrypoint binary once: entrypoint-mismatch, the most specific cause', async () => {
     const got = await rows({ platform: 'linux/amd64', layers: [[...glibcAmd64, at('/usr/bin/app', 'arm64/hello')]], entrypoint: ['app'] });
-    expect(got).toEqual([
-      ['error', 'arch-mismatch', '/usr/bin/app'],
-      ['error', 'entrypoint-mismatch', '/usr/bin/app'],
-    ]);
+    expect(got).toEqual([['error', 'entrypoint-mismatch', '/usr/bin/app']]);
+    // Not the entrypoint: the arch-mismatch it is.
+    expect(await rows({ platform: 'linux/amd64', layers: [[...glibcAmd64, at('/usr/bin/app', 'arm64/hello')]] })).toEqual([['error', 'arch-mismatch', '/usr/bin/app']]);
   });
   it('follows #!/usr/bin/env node to node on PATH', async () => {
     const script = text('/usr/local/bin/start', '#!/usr/bin/env node\nconsole.log(1)\n', 0o755);
@@ -79,9 +78,24 @@ describe('mislabeled-image', () => {
     const got = await rows({ platform: 'linux/amd64', layers: [amd, strays] });
     expect(got.filter((r) => r[1] === 'mislabeled-image')).toEqual([]);
   });
-  it('does not fire on fewer than 10 binaries, however foreign', async () => {
-    const few = Array.from({ length: 9 }, (_, i) => at(`/usr/bin/t${i}`, 'arm64/hello'));
-    expect((await rows({ platform: 'linux/amd64', layers: [few] })).filter((r) => r[1] === 'mislabeled-image')).toEqual([]);
+  it('fires at any size: a FROM scratch image whose one static binary is for another CPU', async () => {
+    const img = await report({ platform: 'linux/arm64', layers: [[at('/server', 'amd64/hello-static', 0o755)]], entrypoint: ['/server'] });
+    expect(img.findings.map((f) => [f.severity, f.rule, f.found])).toEqual([
+      ['error', 'mislabeled-image', 'linux/amd64'],
+      ['error', 'entrypoint-mismatch', 'linux/amd64'],
+    ]);
+    expect(img.findings[0]!.message).toMatch(/1 of its 1 ELF executables and shared libraries are linux\/amd64/);
+  });
+  it('counts shared libraries too, and needs more than half', async () => {
+    const half = [at('/usr/bin/a', 'amd64/hello'), at('/usr/lib/b.so', 'arm64/libhello.so')];
+    expect((await rows({ platform: 'linux/amd64', layers: [half] })).filter((r) => r[1] === 'mislabeled-image')).toEqual([]);
+    const most = [...half, at('/usr/lib/c.so', 'arm64/libhello.so')];
+    expect((await rows({ platform: 'linux/amd64', layers: [most] })).filter((r) => r[1] === 'mislabeled-image')).toEqual([['error', 'mislabeled-image', null]]);
+  });
+  it('does not count files the declared platform never loads (another platform’s prebuilds)', async () => {
+    const pkg = '/app/node_modules/x/prebuilds';
+    const files = [at('/usr/bin/a', 'amd64/hello'), at(`${pkg}/linux-x64/node.napi.node`, 'amd64/libhello.so'), ...['linux-arm64', 'linux-arm', 'linux-ppc64', 'linux-s390x'].map((t) => at(`${pkg}/${t}/node.napi.node`, 'arm64/libhello.so'))];
+    expect((await rows({ platform: 'linux/amd64', layers: [glibcAmd64, files] })).filter((r) => r[0] !== 'info')).toEqual([]);
   });
 });
 
@@ -111,6 +125,8 @@ describe('ARM float ABI chain (spec §3)', () => {
     expect(img.binaries?.[0]).toMatchObject({ floatAbi: 'hard', armArch: 10, platform: 'linux/arm/v7' });
   });
   it('still flags known soft-float code in a hard-float image', async () => {
-    expect(await rows({ platform: 'linux/arm/v7', layers: [[at('/usr/bin/x', 'armel/hello')]] })).toEqual([['error', 'abi-mismatch', '/usr/bin/x']]);
+    const armhf = [at('/usr/bin/y', 'armhf/hello'), at('/usr/lib/y.so', 'armhf/libhello.so')];
+    const got = await rows({ platform: 'linux/arm/v7', layers: [armhf, [at('/usr/bin/x', 'armel/hello')]] });
+    expect(got.filter((r) => r[2] === '/usr/bin/x')).toEqual([['error', 'abi-mismatch', '/usr/bin/x']]);
   });
 });

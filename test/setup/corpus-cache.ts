@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPUS, type CorpusImage } from '../corpus/images.js';
 
-export const CORPUS_DIR = join(process.env.ELFSCAN_CACHE || join(homedir(), '.cache', 'elfscan'), 'corpus');
+/** ~/.cache/elfscan, or $ELFSCAN_CACHE: downloads and built images live outside every checkout. */
+export const CACHE = process.env.ELFSCAN_CACHE || join(homedir(), '.cache', 'elfscan');
+export const CORPUS_DIR = join(CACHE, 'corpus');
 export const DOWNLOADS = join(CORPUS_DIR, 'downloads');
 export const IMAGES = join(CORPUS_DIR, 'images');
 const STAMP = join(IMAGES, '.stamp');
