@@ -160,7 +160,7 @@ describe('digests', () => {
     const [first, second] = raw.layers as [string, string];
     // valid tar bytes, but another layer's: only the digest check can notice
     proxy.rules.push((req, res, p) => matchPath(req, 'blobs') === first && (p.forward(req, res, { path: `/v2/team/raw/blobs/${second}` }), true));
-    expectFailed(await runCli([`${proxy.host}/team/raw:1`], { env }), new RegExp(`: layer ${first}: content does not match its digest \\(got ${second}\\)`));
+    expectFailed(await runCli([`${proxy.host}/team/raw:1`], { env }), new RegExp(`: layer ${first}: content does not match its digest \\(got ${second.slice(0, 19)}…\\)`));
   });
 
   it('a failed layer stops the downloads of the other layers (none is left to hold the process)', async () => {

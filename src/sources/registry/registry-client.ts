@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { ElfscanError } from '../../errors.js';
-import { isValidDigest } from '../../digest.js';
+import { isValidDigest, mismatch } from '../../digest.js';
 import { maxDocumentBytes } from '../blob-json.js';
 import { RegistryAuth } from './auth.js';
 import { isTlsFailure, readBody, send, type HttpOptions, type HttpResponse } from './http.js';
@@ -79,7 +79,7 @@ export class RegistryClient {
       const digest = expected ?? (named && isValidDigest(named) ? named : `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
       const alg = digest.slice(0, digest.indexOf(':'));
       const got = `${alg}:${createHash(alg).update(bytes).digest('hex')}`;
-      if (got !== digest) throw new ElfscanError(this.where, `manifest ${digest} does not match its digest (got ${got})`);
+      if (got !== digest) throw new ElfscanError(this.where, `manifest ${digest} does not match its digest ${mismatch(got)}`);
       const type = header(res, 'content-type')?.split(';')[0]!.trim().toLowerCase() ?? '';
       return { bytes, digest, mediaType: /^(application\/(json|octet-stream)|text\/plain)?$/.test(type) ? null : type };
     });
