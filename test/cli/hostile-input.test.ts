@@ -1,9 +1,11 @@
 // Hostile input at the command line (issue 15): a path of any depth is judged in every source
 // kind, names cannot drive the terminal the report is printed on, a NUL in a PAX name is the
-// archive's error, and every exit-2 sentence is one short line naming the source and the cause.
+// archive's error, every exit-2 sentence is one short line naming the source and the cause, a
+// stream of zeros ends at once, pipes and devices stream like stdin, an unpacked docker save is
+// an image, and an oversized document is called too large.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,5 +129,125 @@ describe('exit-2 sentences', () => {
     writeFileSync(join(dir, 'index.json'), `{"schemaVersion":2,"manifests":[],"pad":"${'x'.repeat(17 << 20)}"}`);
     const r = await runCli([dir]);
     expectSentence(r, /^elfscan: \S+: index\.json is too large \(17\.1 MB, limit 16 MB\) for an image document\n$/);
+  });
+});
+
+// The real command in a real process from here on: stdin, pipes and devices are the kernel's.
+const BIN = new URL('../../bin/elfscan.js', import.meta.url).pathname;
+
+/** `bash -c script` with $ELFSCAN naming the real command; bounded by `timeout` (a hang fails the test). */
+function shell(script: string, timeout = 60_000) {
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout, env: { ...process.env, ELFSCAN: `'${process.execPath}' '${BIN}'` } });
+  expect(r.error, 'a hang').toBeUndefined();
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('a stream that never holds a tar header', () => {
+  const empty = 'is not an image: an empty tar archive \\(it begins with the end-of-archive marker\\)';
+
+  it('(/dev/zero on stdin) is "not an image" at once, not read forever', () => {
+    const start = Date.now();
+    expectSentence(shell('eval "$ELFSCAN" - < /dev/zero'), new RegExp(`^elfscan: stdin: ${empty}\\n$`));
+    expect(Date.now() - start).toBeLessThan(20_000);
+  });
+
+  it('(/dev/zero named as a path: a character device, read as a stream) likewise', () => {
+    expectSentence(shell('eval "$ELFSCAN" /dev/zero --platform linux/arm64'), new RegExp(`^elfscan: /dev/zero: ${empty}\\n$`));
+  });
+
+  it('(random bytes on stdin) is not a tar archive', () => {
+    expectSentence(shell('head -c 50000000 /dev/urandom | eval "$ELFSCAN" -'), /^elfscan: stdin: not a tar archive\n$/);
+  });
+
+  it('(a file of zero blocks, read at offsets) is the same sentence', async () => {
+    const file = join(tempDir(), 'zeros.tar');
+    writeFileSync(file, Buffer.alloc(10240));
+    expectSentence(await runCli([file, '--platform', 'linux/arm64']), new RegExp(`^elfscan: \\S+zeros\\.tar: ${empty}\\n$`));
+  });
+
+  it('after a whole archive (zeros forever behind it) is not read either: the archive is scanned', () => {
+    const image = writeArchive({ platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }, { path: '/usr/lib/libx.so', fixture: 'amd64/libhello.so' }]] }, 'docker-legacy');
+    const r = shell(`cat '${image}' /dev/zero | eval "$ELFSCAN" - --format json`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).images[0].findings.filter((f: { rule: string }) => f.rule === 'arch-mismatch').map((f: { path: string }) => f.path)).toEqual(['/usr/lib/libx.so']);
+  });
+});
+
+describe('a pipe named as a path', () => {
+  const image = writeArchive({ platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }, { path: '/usr/lib/libx.so', fixture: 'amd64/libhello.so' }]] }, 'docker-25');
+
+  it('(bash process substitution, <(…)) streams like stdin', () => {
+    const r = shell(`eval "$ELFSCAN" <(cat '${image}') --format json`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.source).toMatch(/^\/dev\/fd\/\d+$/);
+    expect(report.images[0].findings.filter((f: { rule: string }) => f.rule === 'arch-mismatch').map((f: { path: string }) => f.path)).toEqual(['/usr/lib/libx.so']);
+  });
+
+  it('(a FIFO made by mkfifo) likewise', () => {
+    const fifo = join(tempDir(), 'image.fifo');
+    const r = shell(`mkfifo '${fifo}' && { cat '${image}' > '${fifo}' & } && eval "$ELFSCAN" '${fifo}' --format json`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).images[0].findings.filter((f: { rule: string }) => f.rule === 'arch-mismatch').map((f: { path: string }) => f.path)).toEqual(['/usr/lib/libx.so']);
+  });
+});
+
+describe('an unpacked docker save directory (manifest.json at its top)', () => {
+  const spec = { platform: 'linux/arm64', ref: 'app:1', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }], [{ path: '/usr/lib/libx.so', fixture: 'amd64/libhello.so' }]] };
+
+  it.each(['docker-legacy', 'docker-25'] as const)('(%s, unpacked by tar) is scanned as the archive is', async (format) => {
+    const tar = writeArchive(spec, format);
+    const dir = join(tempDir(), 'unpacked');
+    mkdirSync(dir);
+    expect(spawnSync('tar', ['-xf', tar, '-C', dir]).status).toBe(0);
+    const fromDir = await runCli([dir, '--format', 'json']);
+    const fromTar = await runCli([tar, '--format', 'json']);
+    expect(fromDir.stderr).toBe('');
+    expect(fromDir.code).toBe(1);
+    const images = (r: { stdout: string }) => JSON.parse(r.stdout).images;
+    expect(images(fromDir)[0].ref).toBe('app:1');
+    expect(images(fromDir)[0].findings.filter((f: { rule: string }) => f.rule === 'arch-mismatch').map((f: { path: string }) => f.path)).toEqual(['/usr/lib/libx.so']);
+    expect(images(fromDir)).toEqual(images(fromTar));
+  });
+});
+
+describe('a 100 MB image config that is valid JSON', () => {
+  // A real docker-save archive with its config grown past the document limit, re-packed by tar.
+  const dir = tempDir();
+  const tree = join(dir, 'tree');
+  mkdirSync(tree);
+  expect(spawnSync('tar', ['-xf', writeArchive({ platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }]] }, 'docker-legacy'), '-C', tree]).status).toBe(0);
+  const configName = (JSON.parse(readFileSync(join(tree, 'manifest.json'), 'utf8')) as { Config: string }[])[0]!.Config;
+  const config = JSON.parse(readFileSync(join(tree, configName), 'utf8'));
+  writeFileSync(join(tree, configName), JSON.stringify({ ...config, padding: 'x'.repeat(100 * 2 ** 20 - 4096) }));
+  const tar = join(dir, 'big-config.tar');
+  expect(spawnSync('tar', ['-cf', tar, '-C', tree, '.']).status).toBe(0);
+  const tooLarge = `${configName} is too large \\(100 MB, limit 16 MB\\) for an image document`;
+
+  it.each([
+    ['read at offsets', () => runCli([tar])],
+    ['streamed (stdin)', () => runCli(['-'], { stdin: createReadStream(tar, { highWaterMark: 1 << 20 }) })],
+    ['in a directory', () => runCli([tree])],
+  ])('is "too large", naming its size and the limit (%s)', async (_how, run) => {
+    expectSentence(await run(), new RegExp(`^elfscan: \\S+: ${tooLarge}\\n$`.replace('\\S+', '(\\S+|stdin)')));
+  });
+});
+
+describe('a name that is not UTF-8', () => {
+  it('shows the replaced byte as \\ufffd to people; JSON holds U+FFFD, a valid string', async () => {
+    // A file named with the bytes ff fe on disk, archived by GNU tar as it is.
+    const dir = tempDir();
+    const tar = join(dir, 'rootfs.tar');
+    mkdirSync(join(dir, 'tree/usr/lib'), { recursive: true });
+    writeFileSync(Buffer.from(join(dir, 'tree/usr/lib/lib\xff\xfe.so'), 'latin1'), fixture('amd64/libhello.so'));
+    expect(spawnSync('tar', ['-cf', tar, '-C', join(dir, 'tree'), 'usr']).status).toBe(0);
+    const human = await runCli([tar, '--platform', 'linux/arm64', '--no-color']);
+    expect(human.code).toBe(1);
+    expect(human.stdout).toContain('/usr/lib/lib\\ufffd\\ufffd.so');
+    const json = await runCli([tar, '--platform', 'linux/arm64', '--format', 'json']);
+    expect(JSON.parse(json.stdout).images[0].findings.find((f: { rule: string }) => f.rule === 'arch-mismatch').path).toBe('/usr/lib/lib\ufffd\ufffd.so');
   });
 });
