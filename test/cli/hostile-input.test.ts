@@ -9,7 +9,9 @@ import { chmodSync, createReadStream, mkdirSync, mkdtempSync, readFileSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, tempDir, writeArchive, writeOciDir } from '../helpers/image-builder.js';
+import { buildArchive, chunks, fixture, tempDir, writeArchive, writeOciDir } from '../helpers/image-builder.js';
+import { push } from '../registry/helpers/images.js';
+import { startRegistry } from '../registry/helpers/registry-server.js';
 import { buildTar } from '../helpers/tar-builder.js';
 import { runCli } from './run-cli.js';
 
@@ -32,15 +34,34 @@ function expectSentence(r: { code: number; stdout: string; stderr: string }, sen
   expect(lines[0]!.length).toBeLessThanOrEqual(200);
 }
 
+/** The deep image's report: both files counted, the foreign one an arch-mismatch error. */
+function expectDeepFinding(r: { code: number; stdout: string; stderr: string }) {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(1);
+  const image = JSON.parse(r.stdout).images[0];
+  expect(image.stats.files).toBe(2);
+  expect(image.findings.filter((f: { rule: string }) => f.rule === 'arch-mismatch').map((f: { path: string }) => f.path)).toEqual([deepSo]);
+}
+
 describe(`a foreign library under ${DEPTH} nested directories`, () => {
-  it.each(['docker-legacy', 'oci-archive'] as const)('in a layer of a %s archive is an arch-mismatch error', async (format) => {
-    const r = await runCli([writeArchive(deepImage, format), '--format', 'json']);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(1);
-    const image = JSON.parse(r.stdout).images[0];
-    expect(image.stats.files).toBe(2);
-    expect(image.findings.filter((f: { rule: string }) => f.rule === 'arch-mismatch').map((f: { path: string }) => f.path)).toEqual([deepSo]);
+  it.each(['docker-legacy', 'docker-25', 'oci-archive'] as const)('in a layer of a %s archive is an arch-mismatch error', async (format) => {
+    expectDeepFinding(await runCli([writeArchive(deepImage, format), '--format', 'json']));
   });
+
+  it('in a layer of an archive on stdin (streamed, gzip layers) is an arch-mismatch error', async () => {
+    const stdin = chunks(buildArchive(deepImage, 'docker-legacy', { layerCompression: 'gzip' }));
+    expectDeepFinding(await runCli(['-', '--format', 'json'], { stdin }));
+  });
+
+  it('in a layer of an OCI layout directory is an arch-mismatch error', async () => {
+    expectDeepFinding(await runCli([writeOciDir(deepImage, { layerCompression: 'zstd' }), '--format', 'json']));
+  });
+
+  it('in a layer pulled from a registry (docker-registry on loopback, pushed by skopeo) is an arch-mismatch error', async () => {
+    const registry = await startRegistry();
+    await push(deepImage, `${registry.host}/team/deep:1`);
+    expectDeepFinding(await runCli([`${registry.host}/team/deep:1`, '--format', 'json'], { env: { DOCKER_CONFIG: tempDir() } }));
+  }, 120_000);
 
   it('in a rootfs tar is an arch-mismatch error', async () => {
     const r = await runCli([writeArchive(deepImage, 'rootfs'), '--platform', 'linux/arm64', '--format', 'json']);
