@@ -4,6 +4,7 @@
 // foreign code the distribution installs on purpose. Each image's errors and warnings must be
 // exactly what oracle.ts derives from the loaders, npm, dpkg and binutils — none of elfscan's code.
 
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,17 @@ describe('real trees and Debian images: exactly the findings the loaders, npm an
       expect(byDesign.length, name).toBeGreaterThan(50);
       for (const f of byDesign) expect(f.package?.ecosystem, `${name} ${f.path}`).toBe('deb');
       expect(r.findings.filter((f) => f.path?.startsWith('/opt/copied/') && f.severity === 'error').length, name).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('reports each image’s C library as the release its dpkg database names (dpkg-query)', () => {
+    for (const [name, s] of scanned) {
+      const admin = join(realTreeImage(s.image).root, 'var', 'lib', 'dpkg');
+      const version = (pkg: string) => spawnSync('dpkg-query', [`--admindir=${admin}`, '-W', '-f', '${Version}\n', pkg], { encoding: 'utf8' }).stdout.split('\n')[0] || null;
+      const glibc = version('libc6');
+      const [flavor, full] = glibc ? ['glibc', glibc] : ['musl', version('musl')];
+      expect(full, name).not.toBeNull();
+      expect(s.report.libc, name).toEqual({ flavor, version: /^(?:\d+:)?(\d+(?:\.\d+)+)/.exec(full!)![1] });
     }
   });
 

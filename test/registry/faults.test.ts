@@ -202,7 +202,7 @@ describe('digests', () => {
     proxy.rules.push((req, res) => Boolean(matchPath(req, 'manifests', '1')) && answer(res, 200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }, req.method === 'HEAD' ? '' : schema1));
     expectFailed(
       await runCli([`${proxy.host}/team/api:1`], { env }),
-      /team\/api:1: the registry served a manifest of unknown media type application\/vnd\.docker\.distribution\.manifest\.v1\+prettyjws; elfscan reads OCI and Docker v2 manifests and indexes\n$/,
+      /team\/api:1: the registry served a manifest of media type application\/vnd\.docker\.distribution\.manifest\.v1\+prettyjws, which is neither OCI nor Docker v2\n$/,
     );
   });
 });

@@ -191,6 +191,9 @@ export class RegistryClient {
     if (res.url.host !== this.ref.host)
       return new ElfscanError(this.where, `${what} was redirected to ${res.url.host}, which answered HTTP ${res.status}`);
     const repo = `${this.ref.repository} on ${this.ref.domain}`;
+    // "manifest sha256:…" of a reference by digest: the sentence's source names that digest already.
+    const digest = what.split(' ')[1];
+    if (digest && /^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest) && this.where.includes(digest)) what = what.split(' ')[0]!;
     if (res.status === 404 && code === 'NAME_UNKNOWN') return new ElfscanError(this.where, `repository ${repo} not found`);
     if (res.status === 404 && what.startsWith('tag ')) {
       // Registries answer MANIFEST_UNKNOWN for a missing repository too; the tag list tells them apart.
