@@ -49,8 +49,8 @@ export function helpAfterOptions(): string {
 Sources:
 ${table([
   ['image.tar', 'a docker save tarball (Docker >= 25 or legacy) or an oci-archive; plain, gzip or zstd'],
-  ['DIR', 'an OCI image layout (a folder with an oci-layout file)'],
-  ['-', 'one of those tarballs on stdin (docker save my-api | elfscan -)'],
+  ['DIR', 'an OCI image layout (a folder with an oci-layout file), or an unpacked docker save (a folder with manifest.json)'],
+  ['-', 'one of those tarballs on stdin (docker save my-api | elfscan -); a pipe or device named as a path, <(docker save my-api), streams the same way'],
   ['REGISTRY/REPO:TAG', 'an image in a registry: ghcr.io/acme/api:1.4, node:22 (Docker Hub), repo@sha256:…; docker://… always means a registry, and a local path that exists always wins'],
   ['docker-daemon:IMAGE', 'an image of the local Docker daemon (runs docker save IMAGE)'],
   ['rootfs/, rootfs.tar', 'a root filesystem: a folder, or a tar without image metadata (needs --platform)'],

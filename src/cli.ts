@@ -4,16 +4,14 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { helpAfterOptions } from './cli-help.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './config/load-config.js';
 import { ElfscanError, isElfscanError } from './errors.js';
+import { forTerminal } from './escape.js';
 import type { Report } from './model.js';
-import { formatHuman } from './report/human.js';
-import { formatJson } from './report/json.js';
-import { formatSarif } from './report/sarif.js';
 import { scan, summarize, type ScanOptions } from './scan.js';
-import { progressLine } from './progress-line.js';
+import { fitSentence, MAX_SENTENCE } from './sentence.js';
 import { VERSION } from './version.js';
 
 export interface CliIo {
@@ -29,6 +27,11 @@ const FORMATS = ['human', 'json', 'sarif'] as const;
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 const repeat = (v: string, prev: string[] = []) => [...prev, v];
+const seconds = (v: string) => {
+  const n = Number(v);
+  if (!/^\d+(\.\d+)?$/.test(v.trim()) || !(n > 0)) throw new InvalidArgumentError('expects a number of seconds above 0');
+  return n;
+};
 
 function program(io: CliIo): Command {
   return new Command('elfscan')
@@ -44,11 +47,12 @@ function program(io: CliIo): Command {
     .option('--config <file>', `ignores, severities and required platforms (default ${DEFAULT_CONFIG_FILE} if present)`)
     .option('--all', 'also list every binary found')
     .option('--insecure-registry', 'allow plain HTTP and unverified TLS to the registry')
+    .option('--registry-timeout <seconds>', 'how long one registry request may take, plus the time its size takes at 16 KiB/s (default 60)', seconds)
     .option('--quiet', 'print only findings')
     .option('--verbose', 'print how long each stage took, on stderr')
     .option('--no-progress', 'never show progress')
     .option('--no-color', 'never colour the output')
-    .addHelpText('after', helpAfterOptions())
+    .addHelpText('after', () => helpAfterOptions())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: () => undefined, outputError: () => undefined });
 }
@@ -63,6 +67,7 @@ interface Opts {
   config?: string;
   all?: boolean;
   insecureRegistry?: boolean;
+  registryTimeout?: number;
   verbose?: boolean;
   quiet?: boolean;
   progress: boolean;
@@ -81,7 +86,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.exitCode === 0) return 0; // --help, --version
-      io.stderr.write(`elfscan: ${e.message.replace(/^error: /, '')}\n${usageHint}\n`);
+      io.stderr.write(`elfscan: ${forTerminal(e.message.replace(/^error: /, ''))}\n${usageHint}\n`);
       return 2;
     }
     throw e;
@@ -95,7 +100,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const sources = cmd.args;
   const started = performance.now();
   // Progress only for a person watching: a terminal, not CI, not --quiet/--no-progress.
-  const progress = opts.progress && !opts.quiet && io.stderr.isTTY && !io.env.CI ? progressLine(io.stderr) : null;
+  // Loaded only then, as the report formats below: start-up is part of every CI run (bench/startup.mjs).
+  const progress = opts.progress && !opts.quiet && io.stderr.isTTY && !io.env.CI ? (await import('./progress-line.js')).progressLine(io.stderr) : null;
   // The bar is erased first, or the line would be written after it; it redraws at its next tick.
   const verboseLine = (text: string) => {
     progress?.clear();
@@ -111,6 +117,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       ignore: opts.ignore,
       all: Boolean(opts.all),
       insecureRegistry: Boolean(opts.insecureRegistry),
+      ...(opts.registryTimeout ? { registryTimeoutMs: opts.registryTimeout * 1000 } : {}),
       env: io.env,
       ...(io.stdin ? { stdin: io.stdin } : {}),
       ...(progress ? { progress: progress.update } : {}),
@@ -119,7 +126,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const seconds = (performance.now() - started) / 1000;
     const color = opts.color && !opts.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
     const text =
-      opts.format === 'json' ? formatJson(report) : opts.format === 'sarif' ? formatSarif(report) : formatHuman(report, { color, quiet: Boolean(opts.quiet), seconds });
+      opts.format === 'json'
+        ? (await import('./report/json.js')).formatJson(report)
+        : opts.format === 'sarif'
+          ? (await import('./report/sarif.js')).formatSarif(report)
+          : (await import('./report/human.js')).formatHuman(report, { color, quiet: Boolean(opts.quiet), seconds });
     if (opts.output) await writeOutput(opts.output, text);
     else io.stdout.write(text);
     return exitCode(report, opts.failOn);
@@ -128,8 +139,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stderr.write(`${userSentence(e)}\n`);
       return 2;
     }
-    const detail = io.env.ELFSCAN_DEBUG ? `\n${(e as Error)?.stack ?? String(e)}` : '; rerun with ELFSCAN_DEBUG=1 for details';
-    io.stderr.write(`elfscan: internal error: ${(e as Error)?.message ?? String(e)}${detail}\n`);
+    // Its text may quote the input too: escaped like any sentence, the stack line by line.
+    const stack = (e as Error)?.stack ?? String(e);
+    const detail = io.env.ELFSCAN_DEBUG ? `\n${stack.split('\n').map(forTerminal).join('\n')}` : '; rerun with ELFSCAN_DEBUG=1 for details';
+    const sentence = fitSentence(`elfscan: internal error: ${(e as Error)?.message ?? String(e)}`, MAX_SENTENCE - (io.env.ELFSCAN_DEBUG ? 0 : detail.length));
+    io.stderr.write(`${sentence}${detail}\n`);
     return 2;
   }
 }
@@ -138,7 +152,8 @@ const usageHint = "Run 'elfscan --help' for usage.";
 
 /** The line for a user error: "elfscan: image.tar: …"; one about elfscan itself (the addon) names it once. */
 function userSentence(e: ElfscanError): string {
-  return e.where === 'elfscan' ? e.message : `elfscan: ${e.message}`;
+  const sentence = e.where === 'elfscan' ? e.message : `elfscan: ${e.message}`;
+  return e.choices ? `${sentence}\n  ${e.choices}` : sentence;
 }
 
 function defaultConfig(cwd: string): string | undefined {

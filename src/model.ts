@@ -184,7 +184,7 @@ export interface BinaryRecord {
 /** The image's C library: flavour and version, when the image has one. */
 export interface LibcInfo {
   flavor: 'glibc' | 'musl';
-  /** glibc: the newest GLIBC_x.y its libc.so.6 defines ("2.36"); musl: its package's version; null when unknown. */
+  /** The release its package (dpkg's libc6 or musl, apk's musl) names ("2.36", "1.2.3"); without one, glibc's newest GLIBC_x.y its libc.so.6 defines; null when unknown. */
   version: string | null;
 }
 

@@ -59,6 +59,8 @@ export interface OuterPushReport {
   started: [number, string][];
   pieces: ([number, number, number] | [number, Buffer])[];
   done: number[];
+  /** The plain archive's end-of-archive marker passed: what follows is never read, so stop. */
+  ended: boolean;
 }
 
 /** A streamed outer archive once it ended: its entries, documents, layers and root filesystem walk. */
@@ -132,6 +134,7 @@ interface Addon {
   outerScanFile(path: string, start: number, length: number, counter?: ProgressCounter | null): Promise<OuterRecords | null>;
   dirList(path: string): Promise<{ listing: DirListing; bytes: number }>;
   layerScanDir(listing: DirListing, counter?: ProgressCounter | null): Promise<LayerRecords>;
+  hashFileRange(path: string, start: number, length: number, algorithm: string, counter?: ProgressCounter | null): Promise<string>;
   normalizePath(name: string): string;
   widenPipe(fd: number, bytes: number): number;
   progressCounter(): ProgressCounter;
@@ -140,7 +143,7 @@ interface Addon {
 }
 
 /** Must equal INTERFACE_VERSION in native/src/node/mod.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 7;
+const INTERFACE_VERSION = 9;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
@@ -211,16 +214,18 @@ export function loadAddon(env: LoaderEnv): { addon: Addon; path: string } {
     }
     throw new ElfscanError(
       'elfscan',
-      `the native addon for ${addonTriple(env.host)} is missing: install the optional dependency ${pkg} (npm install without --omit=optional), or build native/${file} from a source checkout with \`${BUILD_COMMAND}\``,
+      `the native addon for ${addonTriple(env.host)} is missing: install without --omit=optional (it is ${pkg}), or run \`${BUILD_COMMAND}\` in a source checkout`,
     );
   }
   let loaded: unknown;
   try {
     loaded = env.load(path);
   } catch (e) {
-    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+    // dlopen's first line names the file again ("/pkg/native/x.node: invalid ELF header"): the
+    // sentence names it once, so that it fits the 200 characters of an exit-2 line.
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(`${path}: `, '');
     // Node before 22.15 carries no zstd (nor exports it): the addon decodes zstd layers with it.
-    if (/undefined symbol: ZSTD_/.test(why ?? ''))
+    if (/undefined symbol: ZSTD_/.test(why))
       throw new ElfscanError('elfscan', `needs Node 22.15 or later, whose zstd the native addon decodes layers with (this is Node ${process.version})`);
     throw new ElfscanError(
       'elfscan',
@@ -347,6 +352,15 @@ export function dirList(path: string): Promise<{ listing: DirListing; bytes: num
  */
 export function layerScanDir(listing: DirListing, counter?: ProgressCounter): Promise<LayerRecords> {
   return walker().layerScanDir(listing, counter);
+}
+
+/**
+ * "alg:hex" of `[start, start + length)` of the file at `path` (algorithm "sha256" or "sha512"),
+ * computed on the thread pool by the OpenSSL Node carries; fewer bytes are hashed where the file
+ * ends first. `counter` hears the bytes hashed so far. Rejects with `code` 'ELFSCAN_IO'.
+ */
+export function hashFileRange(path: string, start: number, length: number, algorithm: string, counter?: ProgressCounter): Promise<string> {
+  return walker().hashFileRange(path, start, length, algorithm, counter);
 }
 
 /**

@@ -195,8 +195,9 @@ export function suggestPlatform(s: string): string | null {
 
 function unknown(s: string, why: string): ElfscanError {
   const guess = suggestPlatform(s);
-  const hint = guess ? `did you mean ${guess}? ` : '';
-  return new ElfscanError('--platform', `unknown platform "${s}" (${why}): ${hint}elfscan knows ${knownPlatformList()} (and the aliases ${PLATFORM_ALIASES.map(([a]) => a).join(', ')})`);
+  const hint = guess ? `did you mean ${guess}?` : '';
+  const known = `elfscan knows ${knownPlatformList()} (and the aliases ${PLATFORM_ALIASES.map(([a]) => a).join(', ')})`;
+  return new ElfscanError('--platform', `unknown platform "${s}" (${why})${hint ? `: ${hint}` : ''}`, known);
 }
 
 function usage(s: string): ElfscanError {

@@ -31,6 +31,8 @@ export interface ScanOptions {
   stdin?: AsyncIterable<Buffer>;
   /** --insecure-registry: allow plain HTTP and unverified TLS to a registry. */
   insecureRegistry?: boolean;
+  /** --registry-timeout: the fixed part of each registry request's deadline (default 60 s), to which the time its size takes at 16 KiB/s is added. */
+  registryTimeoutMs?: number;
   /** Environment for registry credentials (DOCKER_CONFIG, HOME, PATH for helpers); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** How far the scan has got (layers, stored bytes, rate): a few times a second, and whenever a layer is done. */
@@ -61,6 +63,7 @@ async function scanMetered(source: string, options: ScanOptions, meter: Progress
     meter,
     registry: {
       insecure: Boolean(options.insecureRegistry),
+      ...(options.registryTimeoutMs ? { requestTimeoutMs: options.registryTimeoutMs } : {}),
       ...(options.env ? { env: options.env } : {}),
       ...(options.platforms ? { platforms: options.platforms } : {}),
     },

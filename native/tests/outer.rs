@@ -190,3 +190,29 @@ fn a_bad_layer_is_its_own_failure_a_bad_archive_the_stream_s() {
     assert!(p.push(&[b'x'; 1024]).is_err());
     assert_eq!(p.push(&img.bytes).err(), Some(WalkFail::Tar(WalkError("not a tar archive".into()))));
 }
+
+#[test]
+fn a_plain_archive_says_when_its_end_marker_has_passed_a_compressed_one_never_early() {
+    // Zeros from the first byte: two zero blocks are an empty archive's end, and the report says
+    // so on the first push, so a caller reading /dev/zero stops there.
+    let mut p = OuterPush::new(decoders);
+    assert!(p.push(&[0u8; 1 << 20]).unwrap().ended);
+    let outer = p.finish().unwrap();
+    assert!(outer.entries.is_empty());
+
+    // A real archive, pushed in chunks: `ended` is false up to the chunk that holds its marker.
+    let img = image();
+    let mut p = OuterPush::new(decoders);
+    let chunks: Vec<&[u8]> = img.bytes.chunks(4096).collect();
+    for (i, c) in chunks.iter().enumerate() {
+        assert_eq!(p.push(c).unwrap().ended, i == chunks.len() - 1, "chunk {i} of {}", chunks.len());
+    }
+
+    // Compressed, the decoder's trailer still has to come: never `ended`, though the tar inside ended.
+    let gz = compress("gzip", &img.bytes);
+    let mut p = OuterPush::new(decoders);
+    for c in gz.chunks(4096) {
+        assert!(!p.push(c).unwrap().ended);
+    }
+    assert_eq!(p.finish().unwrap().entries.len(), pushed(&img.bytes, 4096).unwrap().0.entries.len());
+}

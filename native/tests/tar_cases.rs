@@ -127,6 +127,23 @@ fn cases() -> Vec<Case> {
             vec![e("big", File, 9 * GIB)],
             "archive is truncated",
         ),
+        fails(
+            "PAX path with a NUL byte, refused as Go refuses it",
+            archive(&[meta(b'x', &pax(&[("path", "usr/lib/nul\0evil.so")])), file("x.so", b"x"), file("next", b"n")]),
+            vec![],
+            "corrupt PAX header at offset 0 (path holds a NUL byte)",
+        ),
+        fails(
+            "PAX linkpath with a NUL byte",
+            archive(&[meta(b'x', &pax(&[("linkpath", "/lib/a\0b")])), header("lnk", b'2', 0).link("x").block()]),
+            vec![],
+            "corrupt PAX header at offset 0 (linkpath holds a NUL byte)",
+        ),
+        ok(
+            "PAX path with a NUL in another record's value is fine",
+            archive(&[meta(b'x', &pax(&[("path", "usr/lib/ok.so"), ("comment", "a\0b")])), file("x", b"x")]),
+            vec![e("usr/lib/ok.so", File, 1).body(b"x")],
+        ),
         ok(
             "base-256 size of an entry with its body",
             archive(&[

@@ -1,7 +1,7 @@
 // A layer blob in, its LayerIndex out: the one place that decides how a layer is read, from
 // where its bytes are (src/sources/source.ts BlobBytes). A file range is walked in place on the
-// thread pool — a plain tar at offsets, a gzip or zstd one decoded as it is read — while this
-// thread hashes the range; a stream is pushed into the walker as it arrives and hashed on the
+// thread pool — a plain tar at offsets, a gzip or zstd one decoded as it is read — while another
+// pool thread hashes the range; a stream is pushed into the walker as it arrives and hashed on the
 // way; a directory is read by the addon; a layer a streamed archive walked as it passed only has
 // its records turned into entries. Every kind is checked against the digest that names it here.
 
@@ -65,10 +65,10 @@ export async function scanLayer(blob: LayerBlob, reading: Reading | null, stop: 
   return layerIndex(blob.digest, records, length);
 }
 
-/** The walk on the thread pool and, meanwhile, the digest of the same range on this thread. */
+/** The walk and, meanwhile, the digest of the same range, each on a thread of the pool. */
 async function inPlace(blob: LayerBlob, { file, offset, length }: { file: string; offset: number; length: number }, reading: Reading | null): Promise<LayerRecords> {
   const walk = layerScanFile(file, offset, length, counter(reading));
-  const hash = blob.verify ? hashFileRange(file, offset, length, blob.verify, reading?.counted() ?? (() => undefined)) : null;
+  const hash = blob.verify ? hashFileRange(file, offset, length, blob.verify, counter(reading)) : null;
   walk.catch(() => undefined);
   hash?.catch(() => undefined);
   // The walk's failure says more than the digest's: it is reported first.
@@ -78,7 +78,7 @@ async function inPlace(blob: LayerBlob, { file, offset, length }: { file: string
     try {
       got = await hash;
     } catch (e) {
-      throw asReadError(e, blob.where);
+      throw asReadError(nativeError(e, blob.where), blob.where);
     }
     checkDigest(got, blob.verify, blob.where);
   }

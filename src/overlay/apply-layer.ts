@@ -5,9 +5,6 @@
 import type { FinalFile, LayerEntry, LayerIndex } from '../model.js';
 import { ensureDir, put, remove, splitPath, walk, type Node } from './path-trie.js';
 
-/** Deeper than PATH_MAX allows: such an entry would cost one node per level and means nothing. */
-const MAX_DEPTH = 4096;
-
 /** Applies `layer` to the tree at `root`; returns how many entries were ignored as unusable. */
 export function applyLayer(root: Node, layer: LayerIndex, layerNo: number): number {
   let ignored = 0;
@@ -45,7 +42,7 @@ function applyWhiteout(root: Node, path: string): boolean {
 /** `.wh..wh..opq` hides everything the lower layers had in its directory, which this layer makes a directory. */
 function applyOpaque(root: Node, path: string, layerNo: number): boolean {
   const parts = splitPath(path);
-  if (!parts || parts.length > MAX_DEPTH) return false;
+  if (!parts) return false;
   const dir = ensureDir(root, parts, layerNo);
   dir.children = new Map();
   return true;
@@ -53,7 +50,7 @@ function applyOpaque(root: Node, path: string, layerNo: number): boolean {
 
 function applyEntry(root: Node, e: LayerEntry, layerNo: number): boolean {
   const parts = splitPath(e.path);
-  if (!parts || parts.length > MAX_DEPTH) return false;
+  if (!parts) return false;
   if (parts.length === 0) {
     // Only the root directory's own metadata can come from an entry for "/".
     if (e.type !== 'directory') return false;

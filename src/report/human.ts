@@ -1,7 +1,10 @@
 // The report for people, in a terminal or a CI log: one block per image, one line per finding,
 // long runs of the same finding in one directory folded into a count, with --all a table of every
-// binary after the findings, and a summary line.
+// binary after the findings, and a summary line. Every string that comes from the image (names,
+// refs, platforms, messages that quote them) goes through forTerminal: a file name must not be
+// able to drive the terminal it is printed on.
 
+import { forTerminal as t } from '../escape.js';
 import type { BinaryRecord, Finding, ImageReport, PackageRef, Report } from '../model.js';
 
 export interface HumanOptions {
@@ -40,12 +43,12 @@ type Paint = (style: keyof typeof STYLE, s: string) => string;
 
 function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boolean): string[] {
   const lines: string[] = [];
-  const name = image.ref ?? image.manifestDigest ?? source;
+  const name = t(image.ref ?? image.manifestDigest ?? source);
   const { declared, expected } = image.platform;
-  const platform = declared === expected ? `${expected}` : `expected ${expected}, declared ${declared ?? 'nothing'}`;
+  const platform = declared === expected ? t(`${expected}`) : `expected ${t(`${expected}`)}, declared ${declared === null ? 'nothing' : t(declared)}`;
   if (!quiet) {
     const st = image.stats;
-    const libc = image.libc ? `, ${[image.libc.flavor, image.libc.version].filter(Boolean).join(' ')}` : '';
+    const libc = image.libc ? `, ${t([image.libc.flavor, image.libc.version].filter(Boolean).join(' '))}` : '';
     lines.push(paint('bold', `${name} (${platform})`) + paint('dim', `  ${plural(st.layers, 'layer')}, ${plural(st.files, 'file')}, ${plural(st.binaries, 'binary', 'binaries')}${libc}`));
   }
   for (const group of foldRuns(image.findings)) {
@@ -53,7 +56,7 @@ function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boo
     const shown = group.length > FOLD_OVER ? group.slice(0, FOLD_SHOW) : group;
     for (const g of shown) lines.push(findingLine(g, paint));
     if (shown.length < group.length) {
-      lines.push(paint('dim', `  … and ${group.length - shown.length} more ${f.rule} ${f.severity}s like these in ${dirOf(f.path!)}/`));
+      lines.push(paint('dim', `  … and ${group.length - shown.length} more ${f.rule} ${f.severity}s like these in ${t(dirOf(f.path!))}/`));
     }
   }
   if (!quiet && image.findings.length === 0) lines.push(paint('ok', '  no findings'));
@@ -64,7 +67,7 @@ function imageBlock(image: ImageReport, source: string, paint: Paint, quiet: boo
 /** --all: every binary of the image (sorted by path, as the scan lists them), one row each. */
 function inventory(binaries: BinaryRecord[], paint: Paint): string[] {
   if (binaries.length === 0) return [paint('dim', '  binaries: none')];
-  const rows = binaries.map((b) => [b.platform, b.kind, b.path, b.interpreter ? `interpreter ${b.interpreter}` : '']);
+  const rows = binaries.map((b) => [t(b.platform), t(b.kind), t(b.path), b.interpreter ? `interpreter ${t(b.interpreter)}` : '']);
   // reduce, not Math.max(...): an image can hold more binaries than a call takes arguments.
   const width = (col: number) => rows.reduce((w, r) => Math.max(w, r[col]!.length), 0);
   const [w0, w1] = [width(0), width(1)];
@@ -76,9 +79,9 @@ function inventory(binaries: BinaryRecord[], paint: Paint): string[] {
 
 function findingLine(f: Finding, paint: Paint): string {
   const sev = paint(f.severity, f.severity.padEnd(7));
-  const pkg = f.package ? paint('dim', `  [${packageLabel(f.package)}]`) : '';
-  const where = f.path ? `${f.path}${pkg}\n            ` : '';
-  return `  ${sev} ${f.rule}: ${where}${f.message}`;
+  const pkg = f.package ? paint('dim', `  [${t(packageLabel(f.package))}]`) : '';
+  const where = f.path ? `${t(f.path)}${pkg}\n            ` : '';
+  return `  ${sev} ${f.rule}: ${where}${t(f.message)}`;
 }
 
 /** "deb libc6 2.36-9 (arm64)", "npm @rollup/rollup-linux-x64-gnu 4.24.0 (x64)". */

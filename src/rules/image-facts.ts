@@ -36,6 +36,16 @@ export function imageLibc(tree: FileTree): Libc | null {
   return glibc && !musl ? 'glibc' : musl && !glibc ? 'musl' : glibc ? 'glibc' : null;
 }
 
+/** musl's loader, which is its C library too, as the file it resolves to (a symlink on Debian), or null. */
+export function muslLibrary(tree: FileTree): FinalFile | null {
+  for (const dir of ['/lib', '/usr/lib']) {
+    const d = tree.resolve(dir);
+    if (!d || d.type !== 'directory') continue;
+    for (const f of childrenOf(tree, d)) if (/\/ld-musl-[^/]*\.so\.1$/.test(f.path)) return tree.resolve(f.path) ?? null;
+  }
+  return null;
+}
+
 /** Files directly inside a directory (the tree offers whole-image iteration only). */
 function childrenOf(tree: FileTree, dir: FinalFile): FinalFile[] {
   const prefix = dir.path === '/' ? '/' : `${dir.path}/`;

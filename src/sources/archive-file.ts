@@ -9,7 +9,7 @@
 import { open } from 'node:fs/promises';
 import { ElfscanError, asReadError } from '../errors.js';
 import { OUTER_KINDS, nativeError, outerScanFile } from '../native.js';
-import { ENTRY_TYPES, archiveBlobs, archiveNames } from './archive-entries.js';
+import { ENTRY_TYPES, archiveBlobs, archiveNames, notADocument } from './archive-entries.js';
 import type { BlobStore, LayerBlob } from './source.js';
 
 /** Where an entry's body lies in the file. */
@@ -33,7 +33,7 @@ export async function readArchiveFile(file: string, where: string, size: number)
     throw nativeError(e, where);
   }
   if (outer === null) return null;
-  const { names, resolve } = archiveNames(outer);
+  const { names, resolve } = archiveNames(outer, where);
   const documents = new Map<string, Body>();
   const layerBodies = new Map<string, Body>();
   for (let i = 0; i < outer.count; i++) {
@@ -52,7 +52,7 @@ export async function readArchiveFile(file: string, where: string, size: number)
     async read(name) {
       const path = resolve(name);
       const doc = documents.get(path);
-      if (!doc) throw new ElfscanError(where, names.has(path) ? `${path} is not a JSON document` : `${path} is missing from the archive`);
+      if (!doc) throw notADocument(where, path, names);
       let h;
       try {
         h = await open(file, 'r');

@@ -10,10 +10,19 @@ import { DigestCheck, isValidDigest } from '../digest.js';
 import { ElfscanError, asReadError } from '../errors.js';
 import { OUTER_KINDS, nativeError, outerScan, type LayerRecords, type OuterPushReport, type OuterStreamed } from '../native.js';
 import type { ProgressMeter, Reading } from '../progress.js';
-import { archiveBlobs, archiveNames } from './archive-entries.js';
+import { archiveBlobs, archiveNames, notADocument } from './archive-entries.js';
 import type { ArchiveContents } from './archive-file.js';
 import { digestOfPath } from './blob-json.js';
 import type { BlobStore, LayerBlob } from './source.js';
+
+/**
+ * How much is still read after a plain archive's end-of-archive marker. What follows the marker
+ * is never looked at (as Go's archive/tar stops there), but tar pads its output to whole records
+ * (10 KiB by default, 1 MiB at `tar -b 2048`): a producer still writing its padding when elfscan
+ * stopped reading would fail with EPIPE and fail a `set -o pipefail` pipeline. Past this, a
+ * stream that goes on (`elfscan - < /dev/zero`) is left unread instead of being read forever.
+ */
+const TRAILER_MAX = 1 << 20;
 
 /** `reading`: where the meter counts the input's bytes as they are read. */
 export async function readArchive(input: AsyncIterable<Buffer>, where: string, meter: ProgressMeter, reading: Reading): Promise<ArchiveContents> {
@@ -22,12 +31,20 @@ export async function readArchive(input: AsyncIterable<Buffer>, where: string, m
   const hashes = new Map<number, DigestCheck>();
   let bytes = 0;
   let ended: OuterStreamed;
+  // Bytes read since a plain archive's end marker passed, or -1 before it.
+  let trailing = -1;
   try {
     for await (const chunk of input) {
       count(chunk.length);
+      if (trailing >= 0) {
+        trailing += chunk.length;
+        if (trailing >= TRAILER_MAX) break;
+        continue;
+      }
       const report = outerScan.push(h, chunk);
       if (report) passed(report, chunk, bytes, hashes, meter);
       bytes += chunk.length;
+      if (report?.ended) trailing = 0;
     }
     ended = outerScan.end(h);
   } catch (e) {
@@ -58,7 +75,7 @@ function passed(r: OuterPushReport, chunk: Buffer, at: number, hashes: Map<numbe
 
 function memoryStore(ended: OuterStreamed, hashes: Map<number, DigestCheck>, where: string): BlobStore {
   const { entries } = ended;
-  const { names, resolve } = archiveNames(entries);
+  const { names, resolve } = archiveNames(entries, where);
   const documents = new Map<string, Buffer>();
   const layers = new Map<string, { records: LayerRecords | Error; size: number; hashed: string | null }>();
   // In archive order: a later entry of the same path wins.
@@ -75,7 +92,7 @@ function memoryStore(ended: OuterStreamed, hashes: Map<number, DigestCheck>, whe
       const path = resolve(name);
       const doc = documents.get(path);
       if (doc) return doc;
-      throw new ElfscanError(where, names.has(path) ? `${path} is not a JSON document` : `${path} is missing from the archive`);
+      throw notADocument(where, path, names);
     },
     blob: archiveBlobs(where, resolve, (path) => {
       const walked = layers.get(path);

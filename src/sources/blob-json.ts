@@ -1,7 +1,7 @@
 // Reading the small JSON documents of an image (index, manifest, config) with the checks that
 // make a bad one a clear error instead of a TypeError deep in the pipeline.
 
-import { DigestCheck, isValidDigest } from '../digest.js';
+import { DigestCheck, isValidDigest, mismatch } from '../digest.js';
 import { ElfscanError } from '../errors.js';
 import type { ImageConfig } from '../model.js';
 import { limits, normalizePath } from '../native.js';
@@ -42,7 +42,7 @@ export async function readJson(store: BlobStore, path: string, what: string): Pr
     const check = new DigestCheck(digest);
     check.update(bytes);
     const got = check.digest();
-    if (got !== digest) throw new ElfscanError(store.where, `${what} ${digest} does not match its digest (got ${got})`);
+    if (got !== digest) throw new ElfscanError(store.where, `${what} ${digest} does not match its digest ${mismatch(got)}`);
   }
   return parseJson(bytes, store.where, what);
 }

@@ -4,19 +4,23 @@
 // and guessing between the two would make the same command scan different images on different
 // machines.
 
-import { spawn } from 'node:child_process';
 import { ElfscanError } from '../errors.js';
 
 export const DAEMON_PREFIX = 'docker-daemon:';
+
+/** How much of docker's stderr is kept: its end, where the error is. */
+const STDERR_TAIL = 8192;
 
 /** The bytes of `docker save IMAGE`; fails with one sentence when docker or its daemon is missing. */
 export async function* dockerSave(image: string, env: NodeJS.ProcessEnv): AsyncGenerator<Buffer> {
   const where = `${DAEMON_PREFIX}${image}`;
   if (!image || image.startsWith('-')) throw new ElfscanError(where, 'names no image (use docker-daemon:NAME[:TAG])');
+  // Loaded here, not at the top: only this source runs a process (start-up, bench/startup.mjs).
+  const { spawn } = await import('node:child_process');
   const child = spawn('docker', ['save', image], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => {
-    if (stderr.length < 4096) stderr += s;
+    stderr = (stderr + s).slice(-STDERR_TAIL);
   });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', (e: NodeJS.ErrnoException) =>
@@ -33,7 +37,18 @@ export async function* dockerSave(image: string, env: NodeJS.ProcessEnv): AsyncG
   }
   const code = await exited;
   if (code !== 0) {
-    const line = stderr.trim().split('\n').pop()?.replace(/^Error( response from daemon)?:\s*/i, '') ?? '';
+    const line = meaningfulLine(stderr);
     throw new ElfscanError(where, `docker save failed${line ? `: ${line}` : ` (exit ${code})`}`);
   }
+}
+
+/**
+ * The line of docker's stderr that says what failed: its last error line, else its last line
+ * that is not a hint ("See 'docker save --help'.") or usage text. ElfscanError shortens it.
+ */
+export function meaningfulLine(stderr: string): string {
+  const lines = stderr.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l !== '' && !/^(See '.*--help'\.?|Usage:.*)$/.test(l));
+  const errors = lines.filter((l) => /^(Error\b|error\b)/.test(l));
+  const line = errors.length > 0 ? errors[errors.length - 1]! : (lines[lines.length - 1] ?? '');
+  return line.replace(/^Error( response from daemon)?:\s*/i, '');
 }

@@ -3,7 +3,7 @@
 
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ElfscanError, asReadError } from '../errors.js';
+import { ElfscanError, asReadError, tooLarge } from '../errors.js';
 import { maxDocumentBytes } from './blob-json.js';
 import type { BlobStore, LayerBlob } from './source.js';
 
@@ -25,7 +25,7 @@ export function ociDirStore(dir: string, where: string): BlobStore {
       try {
         fh = await open(full(path), 'r');
         const { size } = await fh.stat();
-        if (size > maxDocumentBytes()) throw new ElfscanError(where, `${path} is ${size} bytes, too large for an image document`);
+        if (size > maxDocumentBytes()) throw new ElfscanError(where, `${path} is ${tooLarge(size, maxDocumentBytes())} for an image document`);
         return await fh.readFile();
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ElfscanError(where, `${path} is missing from the layout`);

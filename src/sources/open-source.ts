@@ -1,5 +1,5 @@
-// Decides what a command-line source names — stdin, an OCI layout directory, a root filesystem
-// directory, an archive file, the Docker daemon (docker-daemon:IMAGE), or (when no such path
+// Decides what a command-line source names — stdin, an OCI layout directory, an unpacked
+// docker-save directory, a root filesystem directory, an archive file, a pipe or character device, the Docker daemon (docker-daemon:IMAGE), or (when no such path
 // exists) a registry reference — and opens it
 // as image candidates. Archive files are told apart by their contents (after one streaming pass),
 // never by their names.
@@ -17,9 +17,9 @@ import { ociDirStore } from './oci-dir.js';
 import { ociLayoutImages } from './oci-index.js';
 import { ProgressMeter } from '../progress.js';
 import { looksLikeReference, noSuchPath } from './registry/reference.js';
-import { openRegistry, type RegistrySourceOptions } from './registry/registry-source.js';
+import type { RegistrySourceOptions } from './registry/registry-source.js';
 import { rootfsDirBlob } from './rootfs-dir.js';
-import { stdinChunks } from './stdin-chunks.js';
+import { pathChunks, stdinChunks } from './stdin-chunks.js';
 import type { BlobStore, LayerBlob, OpenedSource } from './source.js';
 
 const READ_CHUNK = 1 << 20;
@@ -52,17 +52,27 @@ export async function openSource(source: string, options: OpenOptions = {}): Pro
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // A local path that exists always wins; only a name that is not one can be a registry reference.
-    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) return openRegistry(source, options.registry);
+    if ((code === 'ENOENT' || code === 'ENOTDIR') && looksLikeReference(source)) {
+      // The registry client (node:http and node:https pull in ~100 of Node's modules) is loaded
+      // only for a registry reference: any other scan starts sooner without it (bench/startup.mjs).
+      const { openRegistry } = await import('./registry/registry-source.js');
+      return openRegistry(source, options.registry);
+    }
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new ElfscanError(source, noSuchPath(source));
     if (code === 'EACCES') throw new ElfscanError(source, 'cannot be read (permission denied)');
     throw new ElfscanError(source, `cannot be read (${code ?? String(e)})`);
   }
   if (st.isDirectory()) {
+    // An OCI layout, or an unpacked `docker save` (manifest.json, as its tar would hold it):
+    // image metadata, as in an archive, means it is not a root filesystem.
     const store = ociDirStore(source, source);
-    if (await store.has('oci-layout')) return fromStore(store, null);
+    if ((await store.has('oci-layout')) || (await store.has('manifest.json'))) return fromStore(store, null);
     return rootfsSource(source, await rootfsDirBlob(source, source));
   }
-  if (!st.isFile()) throw new ElfscanError(source, 'is neither a file nor a directory');
+  // `elfscan <(docker save app)` names a pipe; /dev/stdin may be a character device: streams,
+  // read once like stdin.
+  if (st.isFIFO() || st.isCharacterDevice()) return openArchive(await pathChunks(source), source, meter, null);
+  if (!st.isFile()) throw new ElfscanError(source, 'is not a file, a directory, a pipe or a character device');
   // A plain tar is read at offsets (its bodies mostly never read); a compressed one can only stream.
   const file = await readArchiveFile(source, source, st.size);
   if (file) return fromStore(file.store, file.asRootfs);

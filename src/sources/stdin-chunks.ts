@@ -1,8 +1,11 @@
-// Standard input in large chunks, without a buffer per read: `docker save IMAGE | elfscan -`
+// Standard input (and named pipes) in large chunks, without a buffer per read: `docker save IMAGE | elfscan -`
 // streams gigabytes, and both the pipe's 64 KiB default and a fresh 1 MiB buffer per read (page
 // faults) cost more than the scan of the bytes itself.
 
 import { fstatSync, read } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { isatty } from 'node:tty';
+import { ElfscanError, asReadError } from '../errors.js';
 import { widenPipe } from '../native.js';
 
 /** Chunks this large are read at once. */
@@ -24,6 +27,33 @@ export function stdinChunks(): AsyncIterable<Buffer> {
   if (!st.isFIFO() && !st.isFile()) return process.stdin;
   if (st.isFIFO()) widenPipe(0, STDIN_CHUNK);
   return reusedChunks(0);
+}
+
+/**
+ * A named pipe or character device (`elfscan <(docker save app)`), read as stdin is. A terminal
+ * is refused as stdin's is: it would wait for typing.
+ */
+export async function pathChunks(path: string): Promise<AsyncIterable<Buffer>> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw asReadError(e, path);
+  }
+  if (isatty(fh.fd)) {
+    await fh.close();
+    throw new ElfscanError(path, 'is a terminal; pipe an image into elfscan instead');
+  }
+  if (fstatSync(fh.fd).isFIFO()) widenPipe(fh.fd, STDIN_CHUNK);
+  return closing(reusedChunks(fh.fd), () => fh.close());
+}
+
+async function* closing(chunks: AsyncGenerator<Buffer>, close: () => Promise<void>): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } finally {
+    await close();
+  }
 }
 
 /**

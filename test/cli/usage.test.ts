@@ -66,11 +66,11 @@ describe('platforms the table does not know', () => {
     ['amd64/linux', 'linux/amd64'],
   ])('--platform %s is refused with exit 2 and suggests %s', async (typed, meant) => {
     const r = await runCli(['--platform', typed, writeArchive(broken, 'docker-25')]);
-    expectUsageError(r, new RegExp(`^elfscan: --platform: unknown platform "${typed}" \\(.*\\): did you mean ${meant}\\? elfscan knows linux/amd64\\[/v2\\|v3\\|v4\\], linux/386, linux/arm64, .*linux/loong64 \\(and the aliases aarch64, .*armel\\)\n$`));
+    expectUsageError(r, new RegExp(`^elfscan: --platform: unknown platform "${typed}" \\(.*\\): did you mean ${meant}\\?\n  elfscan knows linux/amd64\\[/v2\\|v3\\|v4\\], linux/386, linux/arm64, .*linux/loong64 \\(and the aliases aarch64, .*armel\\)\n$`));
   });
   it('--require-platforms and a far-off word are refused too, listing the known ones', async () => {
     const r = await runCli(['--require-platforms', 'linux/amd64,linux/sparc64', writeArchive(broken, 'docker-25')]);
-    expectUsageError(r, /^elfscan: --platform: unknown platform "linux\/sparc64" \(no architecture "sparc64"\): elfscan knows linux\/amd64/);
+    expectUsageError(r, /^elfscan: --platform: unknown platform "linux\/sparc64" \(no architecture "sparc64"\)\n  elfscan knows linux\/amd64/);
     expect(r.stderr).not.toContain('did you mean');
   });
   it('a platform of another OS is refused: elfscan judges only Linux images', async () => {

@@ -35,7 +35,7 @@ function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error, pac
 
 const messageOf = (f: () => unknown): string => thrownMessage(f, ElfscanError);
 
-const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 7 };
+const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 9 };
 
 describe('addon file names (napi-rs --platform naming)', () => {
   it.each([
@@ -66,7 +66,7 @@ describe('loading the addon', () => {
 
   it('says how to get it when it is missing', () => {
     expect(messageOf(() => loadAddon(fakeEnv(host('linux', 'x64'), {})))).toBe(
-      'elfscan: the native addon for linux-x64-gnu is missing: install the optional dependency elfscan-linux-x64-gnu (npm install without --omit=optional), or build native/elfscan.linux-x64-gnu.node from a source checkout with `npm run build:native`',
+      'elfscan: the native addon for linux-x64-gnu is missing: install without --omit=optional (it is elfscan-linux-x64-gnu), or run `npm run build:native` in a source checkout',
     );
   });
 
@@ -102,7 +102,7 @@ describe('loading the addon', () => {
       new Error('/pkg/native/elfscan.linux-x64-gnu.node: invalid ELF header\n    at Module._extensions..node'),
     );
     expect(messageOf(() => loadAddon(env))).toBe(
-      'elfscan: the native addon native/elfscan.linux-x64-gnu.node could not be loaded (/pkg/native/elfscan.linux-x64-gnu.node: invalid ELF header); rebuild it on this machine with `npm run build:native`',
+      'elfscan: the native addon native/elfscan.linux-x64-gnu.node could not be loaded (invalid ELF header); rebuild it on this machine with `npm run build:native`',
     );
   });
 
@@ -119,7 +119,7 @@ describe('loading the addon', () => {
 
   it('refuses a build from older sources', () => {
     const env = fakeEnv(host('linux', 'x64'), { 'elfscan.linux-x64-gnu.node': { inspect() {}, interfaceVersion: 0 } });
-    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 7\); rebuild it with `npm run build:native`$/);
+    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 9\); rebuild it with `npm run build:native`$/);
   });
 
   it('finds the real addon next to the package on this machine', () => {

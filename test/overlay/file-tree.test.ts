@@ -262,10 +262,12 @@ describe('files and fileCount', () => {
     expect(t.resolve(deep)?.facts).toBe(X86);
   });
 
-  it('ignores a path nested deeper than PATH_MAX could hold', () => {
-    const t = overlay(layer(file('/d'.repeat(5000) + '/x')));
-    expect(t.fileCount).toBe(0);
-    expect(t.ignoredEntries).toBe(1);
+  it('keeps a path nested deeper than PATH_MAX could hold: depth hides nothing from the rules', () => {
+    const deep = '/d'.repeat(5000) + '/x';
+    const t = overlay(layer(file(deep)));
+    expect(t.fileCount).toBe(1);
+    expect(paths(t)).toEqual([deep]);
+    expect(t.ignoredEntries).toBe(0);
   });
 });
 

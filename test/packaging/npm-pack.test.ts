@@ -210,7 +210,7 @@ describe('the packages a release publishes, installed from their tarballs', () =
     const r = spawnSync(process.execPath, [bin, example], { encoding: 'utf8', env: { PATH: pathWithoutRust() }, cwd: tempDir() });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      `elfscan: the native addon for ${triple} is missing: install the optional dependency ${pkg.name}-${triple} (npm install without --omit=optional), or build native/${built} from a source checkout with \`npm run build:native\`\n`,
+      `elfscan: the native addon for ${triple} is missing: install without --omit=optional (it is ${pkg.name}-${triple}), or run \`npm run build:native\` in a source checkout\n`,
     );
     // …a package that exists: one of the platform packages this repository publishes.
     expect(existsSync(join(ROOT, 'npm', triple!, 'package.json'))).toBe(true);

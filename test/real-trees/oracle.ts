@@ -80,6 +80,7 @@ export function oracle(input: OracleInput): Expected[] {
   const binaries = [...kinds.keys()];
   const elves = readelf(root, binaries.filter((f) => kinds.get(f)!.startsWith('ELF')));
   const owners = dpkgOwners(root, binaries);
+  prefetchVersions([...elves.values()].filter((e) => e.machine === row.machine && e.bits === row.bits && e.needed.length).map((e) => join(root, e.path)));
   const npm = input.correctTree ? new NpmView(root, input.correctTree, input.platform, row) : null;
   const nativeLoader = existsSync(join(root, row.bits === 64 && row.node === 'x64' ? 'lib64/ld-linux-x86-64.so.2' : row.node === 'arm64' ? 'lib/ld-linux-aarch64.so.1' : 'lib/ld-linux-armhf.so.3'));
   const musl = existsSync(join(root, 'lib/ld-musl-x86_64.so.1'));
@@ -283,10 +284,26 @@ function loaderProblem(root: string, path: string, elf: Elf, row: Row, musl: boo
   return lacking.length ? { severity: 'error', rule: 'missing-symbol-version', why: lacking.join(' ') } : null;
 }
 
+/**
+ * readelf -V for many files at once (one process per 100 files, each part headed "File: <path>"
+ * as with several files readelf does): what `versionNeeds` reads, so that it spawns no readelf
+ * per program.
+ */
+const readelfV = new Map<string, string>();
+function prefetchVersions(abs: string[]): void {
+  const todo = abs.filter((a) => !readelfV.has(a));
+  for (let i = 0; i < todo.length; i += 100) {
+    const chunk = todo.slice(i, i + 100);
+    if (chunk.length === 1) chunk.push(chunk[0]!); // one file gets no "File:" heading
+    const text = spawnSync('readelf', ['-W', '-V', ...chunk], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout ?? '';
+    for (const part of text.split(/^File: /m).slice(1)) readelfV.set(part.slice(0, part.indexOf('\n')), part);
+  }
+}
+
 /** readelf -V's "Version needs" section: library → the versions needed without the WEAK flag. */
 function versionNeeds(abs: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const text = spawnSync('readelf', ['-W', '-V', abs], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout ?? '';
+  const text = readelfV.get(abs) ?? spawnSync('readelf', ['-W', '-V', abs], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout ?? '';
   let lib: string | null = null;
   for (const line of text.slice(text.indexOf("Version needs section")).split('\n')) {
     const file = /File: (\S+)\s+Cnt:/.exec(line);
@@ -297,8 +314,18 @@ function versionNeeds(abs: string): Map<string, string[]> {
   return text.includes('Version needs section') ? out : new Map();
 }
 
-/** readelf -V's "Version definition" section: the names defined (the BASE entry is the soname). */
+/**
+ * readelf -V's "Version definition" section: the names defined (the BASE entry is the soname).
+ * Once per library: every program needs libc.so.6, whose -V output lists thousands of symbols.
+ */
+const definedBy = new Map<string, Set<string>>();
 function versionDefs(abs: string): Set<string> {
+  let defs = definedBy.get(abs);
+  if (!defs) definedBy.set(abs, (defs = readVersionDefs(abs)));
+  return defs;
+}
+
+function readVersionDefs(abs: string): Set<string> {
   const text = spawnSync('readelf', ['-W', '-V', abs], { encoding: 'utf8', maxBuffer: 1 << 26 }).stdout ?? '';
   const start = text.indexOf('Version definition section');
   if (start < 0) return new Set();

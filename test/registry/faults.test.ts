@@ -160,7 +160,7 @@ describe('digests', () => {
     const [first, second] = raw.layers as [string, string];
     // valid tar bytes, but another layer's: only the digest check can notice
     proxy.rules.push((req, res, p) => matchPath(req, 'blobs') === first && (p.forward(req, res, { path: `/v2/team/raw/blobs/${second}` }), true));
-    expectFailed(await runCli([`${proxy.host}/team/raw:1`], { env }), new RegExp(`: layer ${first}: content does not match its digest \\(got ${second}\\)`));
+    expectFailed(await runCli([`${proxy.host}/team/raw:1`], { env }), new RegExp(`: layer ${first}: content does not match its digest \\(got ${second.slice(0, 19)}…\\)`));
   });
 
   it('a failed layer stops the downloads of the other layers (none is left to hold the process)', async () => {
@@ -202,7 +202,7 @@ describe('digests', () => {
     proxy.rules.push((req, res) => Boolean(matchPath(req, 'manifests', '1')) && answer(res, 200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws' }, req.method === 'HEAD' ? '' : schema1));
     expectFailed(
       await runCli([`${proxy.host}/team/api:1`], { env }),
-      /team\/api:1: the registry served a manifest of unknown media type application\/vnd\.docker\.distribution\.manifest\.v1\+prettyjws; elfscan reads OCI and Docker v2 manifests and indexes\n$/,
+      /team\/api:1: the registry served a manifest of media type application\/vnd\.docker\.distribution\.manifest\.v1\+prettyjws, which is neither OCI nor Docker v2\n$/,
     );
   });
 });

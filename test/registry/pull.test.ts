@@ -150,7 +150,7 @@ describe('registry errors end with exit 2 and one sentence', () => {
     await expectError([`${registry.host}/team/api:9.9.9`], /team\/api:9\.9\.9: tag 9\.9\.9 not found in repository team\/api on /);
   });
   it('a digest that does not exist', async () => {
-    await expectError([`${registry.host}/team/api@sha256:${'1'.repeat(64)}`], /manifest sha256:1{64} not found in repository team\/api/);
+    await expectError([`${registry.host}/team/api@sha256:${'1'.repeat(64)}`], new RegExp(`^elfscan: ${registry.host}/team/api@sha256:1{64}: manifest not found in repository team/api on ${registry.host}\\n$`));
   });
   it('a refused connection', async () => {
     const port = await freePort();

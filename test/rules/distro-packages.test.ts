@@ -107,3 +107,19 @@ describe('apk-owned files', () => {
     expect(img.findings[1]!.package).toEqual({ ecosystem: 'apk', name: 'qemu-system-data', version: '9.0.2-r1', arch: 'noarch' });
   });
 });
+
+describe('the image’s C library release, from apk’s database', () => {
+  // Alpine's layout: musl's loader is its C library, installed by the musl package as /lib/ld-musl-x86_64.so.1.
+  const db = (listed: string) => `C:Q1abc=\nP:musl\nV:1.2.5-r0\nA:x86_64\nS:1\nI:2\nT:the musl c library\nF:lib\nR:${listed}\nZ:Q1def=\n\n`;
+  const loader = at('/lib/ld-musl-x86_64.so.1', 'amd64-musl/hello');
+
+  it('is the musl package’s upstream version when it lists the loader', async () => {
+    const img = await report({ platform: 'linux/amd64', layers: [[text('/lib/apk/db/installed', db('ld-musl-x86_64.so.1')), loader]] });
+    expect(img.libc).toEqual({ flavor: 'musl', version: '1.2.5' });
+  });
+
+  it('is unknown when the musl package does not list the file the loader is (a copied musl)', async () => {
+    const img = await report({ platform: 'linux/amd64', layers: [[text('/lib/apk/db/installed', db('libc.musl-x86_64.so.1')), loader]] });
+    expect(img.libc).toEqual({ flavor: 'musl', version: null });
+  });
+});

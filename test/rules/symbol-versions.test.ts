@@ -8,14 +8,15 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scan, type ScanOptions } from '../../src/index.js';
 import { formatHuman } from '../../src/report/human.js';
 import type { Finding, ImageReport } from '../../src/model.js';
 import { chunks, fixture, tempDir, writeArchive, buildArchive, type FileSpec, type ImageSpec } from '../helpers/image-builder.js';
-import { ensureSymbolVersionImages, type Suite, type SymbolVersionFiles } from '../setup/symbol-versions.js';
+import { SYMBOL_VERSIONS_DIR, ensureSymbolVersionImages, type Suite, type SymbolVersionFiles } from '../setup/symbol-versions.js';
 
 let sv: SymbolVersionFiles;
 beforeAll(() => {
@@ -155,6 +156,34 @@ const fromBuildStage = (): FileSpec[] => [
 ];
 const libstdcxx = (suite: Suite, path: string): FileSpec => ({ path, body: readFileSync(join(sv.trees, suite, 'libstdc++6/usr/lib/x86_64-linux-gnu/libstdc++.so.6')) });
 
+/**
+ * The suite's packages installed by dpkg into a fresh root (fixtures/scripts/dpkg-root.sh), and
+ * `release(pkg)`: the upstream version dpkg-query reads from that root's database.
+ */
+function dpkgInstalled(suite: Suite, packages: string[]): { root: string; release: (pkg: string) => string } {
+  const debsDir = join(SYMBOL_VERSIONS_DIR, 'downloads', 'apt', suite, 'debs');
+  const debs = packages.map((p) => join(debsDir, readdirSync(debsDir).find((f) => f.startsWith(`${p}_`))!));
+  const root = join(tempDir(), 'root');
+  const r = spawnSync('bash', [fileURLToPath(new URL('../../fixtures/scripts/dpkg-root.sh', import.meta.url)), root, ...debs], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const release = (pkg: string) => {
+    const v = execFileSync('dpkg-query', [`--admindir=${root}/var/lib/dpkg`, '-W', '-f', '${Version}', pkg], { encoding: 'utf8' });
+    return /^(?:\d+:)?(\d+(?:\.\d+)+)/.exec(v)![1]!;
+  };
+  return { root, release };
+}
+
+/** A suite's libc.so.6 as a file to copy into an image. */
+function libcOf(suite: Suite): FileSpec {
+  return new ImageFiles([sv.base(suite)]).resolve('/lib/x86_64-linux-gnu/libc.so.6')!;
+}
+
+/** The newest GLIBC_x.y a libc.so.6 defines, as readelf -V lists them. */
+function newestDefined(body: Buffer): string {
+  return readelf(body).defines.filter((v) => /^GLIBC_\d/.test(v)).map((v) => v.slice(6)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop()!;
+}
+
 async function scanned(layers: FileSpec[][], options: ScanOptions = {}): Promise<ImageReport> {
   return (await scan(writeArchive({ platform: 'linux/amd64', layers }, 'docker-25'), options)).images[0]!;
 }
@@ -206,10 +235,9 @@ describe('missing-symbol-version on Debian releases', () => {
     expect(trixie.expected.size).toBe(0);
   });
 
-  it('the image reports its glibc: the newest GLIBC_x.y of the libc.so.6 its loader finds', async () => {
+  it('without a package database (dpkg -x trees), the image reports the newest GLIBC_x.y of the libc.so.6 its loader finds', async () => {
     for (const suite of ['bullseye', 'bookworm', 'trixie'] as const) {
-      const libc = new ImageFiles([sv.base(suite)]).resolve('/lib/x86_64-linux-gnu/libc.so.6')!;
-      const newest = readelf(libc.body).defines.filter((v) => /^GLIBC_\d/.test(v)).map((v) => v.slice(6)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop()!;
+      const newest = newestDefined(libcOf(suite).body as Buffer);
       const report = await scanned([sv.base(suite), [bin('/usr/local/bin/hello', 'hello')]]);
       expect(report.libc, suite).toEqual({ flavor: 'glibc', version: newest });
       const human = formatHuman({ schemaVersion: 1, tool: { name: 'elfscan', version: '0' }, source: 'x', images: [report], summary: { images: 1, errors: 0, warnings: 0, infos: 0 } }, { color: false, quiet: false, seconds: 0 });
@@ -219,6 +247,28 @@ describe('missing-symbol-version on Debian releases', () => {
       const release = /libc6 Version: (\d+\.\d+)-/.exec(readFileSync(join(sv.trees, suite, 'VERSIONS'), 'utf8'))![1]!;
       expect(newest, suite).toBe(suite === 'bullseye' ? '2.30' : release);
     }
+  });
+
+  it('the release the image’s package database names, as dpkg wrote it and dpkg-query reads it (bullseye: 2.31, not GLIBC_2.30)', async () => {
+    for (const suite of ['bullseye', 'bookworm', 'trixie'] as const) {
+      const { root, release } = dpkgInstalled(suite, ['libc6']);
+      const installed = [...sv.folder(root, ''), { path: '/etc/ld.so.conf', body: 'include /etc/ld.so.conf.d/*.conf\n' }];
+      const report = await scanned([installed, [bin('/usr/local/bin/hello', 'hello')]]);
+      expect(report.libc, suite).toEqual({ flavor: 'glibc', version: release('libc6') });
+      if (suite === 'bullseye') expect(report.libc!.version).toBe('2.31');
+      // The look-alike: a later layer copies another release's libc.so.6 over the package's. dpkg's
+      // record no longer describes the file, so the header falls back to what that file defines.
+      const copied = libcOf('trixie');
+      const over = await scanned([installed, [bin('/usr/local/bin/hello', 'hello'), { ...copied, path: '/lib/x86_64-linux-gnu/libc.so.6' }]]);
+      expect(over.libc, suite).toEqual({ flavor: 'glibc', version: newestDefined(copied.body as Buffer) });
+    }
+  });
+
+  it('musl’s release from its package (musl defines no symbol versions): dpkg’s musl, in a musl-only root', async () => {
+    const { root, release } = dpkgInstalled('bookworm', ['musl']);
+    const report = await scanned([sv.folder(root, ''), [{ path: '/usr/local/bin/hello', fixture: 'amd64-musl/hello', mode: 0o755 }]]);
+    expect(report.libc).toEqual({ flavor: 'musl', version: release('musl') });
+    expect(report.libc!.version).toMatch(/^1\.2\.\d+$/);
   });
 
   it('--all lists each binary’s newest needed glibc and libstdc++ versions, as readelf reads them', async () => {

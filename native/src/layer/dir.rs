@@ -29,38 +29,55 @@ pub struct DirEntry {
 pub fn list_dir(root: &Path) -> Result<(Vec<DirEntry>, u64), WalkFail> {
     let mut out = Vec::new();
     let mut total = 0;
-    list(root, "", &mut out, &mut total)?;
-    Ok((out, total))
-}
-
-fn list(dir: &Path, rel: &str, out: &mut Vec<DirEntry>, total: &mut u64) -> Result<(), WalkFail> {
-    let mut names: Vec<_> = fs::read_dir(dir)
-        .map_err(|e| io_fail(dir, e))?
-        .map(|e| e.map(|e| e.file_name()).map_err(|e| io_fail(dir, e)))
-        .collect::<Result<_, _>>()?;
-    names.sort();
-    for name in names {
+    // Iterative, depth first: a tree of any depth costs a stack of name lists, never a call per
+    // level (a 200,000-deep tree would overflow a thread's stack).
+    let mut stack = vec![(root.to_path_buf(), String::new(), sorted_names(root, "")?.into_iter())];
+    while let Some((dir, rel, names)) = stack.last_mut() {
+        let Some(name) = names.next() else {
+            stack.pop();
+            continue;
+        };
         let path = dir.join(&name);
         let name = format!("{rel}/{}", name.to_string_lossy());
-        let meta = fs::symlink_metadata(&path).map_err(|e| io_fail(&path, e))?;
+        let meta = fs::symlink_metadata(&path).map_err(|e| deep_fail(&path, &name, e))?;
         let t = meta.file_type();
         let (kind, size, mode, linkname) = if t.is_dir() {
             (EntryType::Directory, 0, 0o755, String::new())
         } else if t.is_symlink() {
-            let link = fs::read_link(&path).map_err(|e| io_fail(&path, e))?;
+            let link = fs::read_link(&path).map_err(|e| deep_fail(&path, &name, e))?;
             (EntryType::Symlink, 0, 0o777, link.to_string_lossy().into_owned())
         } else if t.is_file() {
             (EntryType::File, meta.len(), permissions(&meta), String::new())
         } else {
             continue; // devices, fifos, sockets: no content a loader could map
         };
-        *total += size;
+        total += size;
         out.push(DirEntry { entry: TarEntry { name: name.clone(), kind, linkname, size, mode }, path: path.clone() });
         if kind == EntryType::Directory {
-            list(&path, &name, out, total)?;
+            let names = sorted_names(&path, &name)?;
+            stack.push((path, name, names.into_iter()));
         }
     }
-    Ok(())
+    Ok((out, total))
+}
+
+fn sorted_names(dir: &Path, rel: &str) -> Result<Vec<std::ffi::OsString>, WalkFail> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .map_err(|e| deep_fail(dir, rel, e))?
+        .map(|e| e.map(|e| e.file_name()).map_err(|e| io_fail(dir, e)))
+        .collect::<Result<_, _>>()?;
+    names.sort();
+    Ok(names)
+}
+
+/// The system opens no path longer than PATH_MAX (4096 bytes on Linux): such a path ends the scan
+/// with the limit named — its content is never skipped in silence — and the path inside the tree.
+fn deep_fail(path: &Path, rel: &str, e: std::io::Error) -> WalkFail {
+    if e.kind() == std::io::ErrorKind::InvalidFilename {
+        let bytes = path.as_os_str().len();
+        return WalkFail::Io(format!("a directory is too deep to open (its path is {bytes} bytes, the system's limit 4096): {rel}"));
+    }
+    io_fail(path, e)
 }
 
 #[cfg(unix)]

@@ -12,7 +12,7 @@ use super::decode::{compression_of, Compression, Decoders, SNIFF_BYTES};
 use super::fail::WalkFail;
 use super::outer::{OuterEntry, OuterScan};
 use super::push::LayerPush;
-use super::read::{read_at, READ_CHUNK};
+use super::read::{read_at, read_range, READ_CHUNK};
 use super::record::Record;
 use super::scan::LayerScan;
 use crate::tar::error::WalkError;
@@ -41,18 +41,12 @@ pub fn walk_layer_file(
         return walk_file(file, start, len, progress);
     }
     let mut scan = LayerPush::new(decoders);
-    let mut buf = vec![0u8; READ_CHUNK];
-    let mut pos = 0u64;
-    while pos < len {
-        let want = (READ_CHUNK as u64).min(len - pos) as usize;
-        let got = read_at(file, &mut buf[..want], start + pos)?;
-        if got == 0 {
-            break; // the file is shorter than the range: the compressed data is truncated
-        }
-        scan.push(&buf[..got])?;
-        pos += got as u64;
+    // A file shorter than the range ends the reads early: finish() says the data is truncated.
+    read_range(file, start, len, &mut vec![0u8; READ_CHUNK], |chunk, pos| {
+        scan.push(chunk)?;
         progress(pos);
-    }
+        Ok::<(), WalkFail>(())
+    })?;
     let records = scan.finish()?;
     progress(len);
     Ok(records)

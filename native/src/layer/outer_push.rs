@@ -38,11 +38,15 @@ pub struct Report {
     pub pieces: Vec<Piece>,
     /// Layers whose walk ended (successfully or not).
     pub done: Vec<usize>,
+    /// A plain archive's end-of-archive marker has passed: nothing after it is read, so the
+    /// caller stops reading — a stream of zeros (`elfscan - < /dev/zero`) ends after two blocks
+    /// instead of being read forever, as Go's archive/tar stops at the marker too.
+    pub ended: bool,
 }
 
 impl Report {
     pub fn is_empty(&self) -> bool {
-        self.started.is_empty() && self.pieces.is_empty() && self.done.is_empty()
+        self.started.is_empty() && self.pieces.is_empty() && self.done.is_empty() && !self.ended
     }
 }
 
@@ -241,7 +245,10 @@ impl OuterPush {
     /// The archive's next bytes; what passed, for the digests and the progress.
     pub fn push(&mut self, chunk: &[u8]) -> Result<Report, WalkFail> {
         let r = self.unpack.push(chunk);
-        let report = std::mem::take(&mut self.unpack.sink.outer.sink.report);
+        let mut report = std::mem::take(&mut self.unpack.sink.outer.sink.report);
+        // A compressed archive goes on to its decoder's trailer, which finish() insists on.
+        let outer = &self.unpack.sink.outer;
+        report.ended = outer.done() && !outer.sink.copy;
         r.map(|()| report)
     }
 

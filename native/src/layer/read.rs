@@ -21,6 +21,29 @@ pub fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     Ok(done)
 }
 
+/// Reads `[start, start + len)` of `file` front to back in chunks of `buf.len()`, handing each
+/// to `each` with the bytes got through so far; stops early, without an error, where the file
+/// ends (the caller decides what a short range means). Returns the bytes read.
+pub fn read_range<E: From<io::Error>>(
+    file: &File,
+    start: u64,
+    len: u64,
+    buf: &mut [u8],
+    mut each: impl FnMut(&[u8], u64) -> Result<(), E>,
+) -> Result<u64, E> {
+    let mut pos = 0u64;
+    while pos < len {
+        let want = (buf.len() as u64).min(len - pos) as usize;
+        let got = read_at(file, &mut buf[..want], start + pos)?;
+        if got == 0 {
+            break;
+        }
+        pos += got as u64;
+        each(&buf[..got], pos)?;
+    }
+    Ok(pos)
+}
+
 #[cfg(unix)]
 fn read_at_once(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
     use std::os::unix::fs::FileExt;

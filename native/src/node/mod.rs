@@ -1,6 +1,6 @@
 //! The addon: what Node loads, and the only subtree with `unsafe` code — kept to env/ (`Env`,
-//! the one safe wrapper every Node-API call goes through), zlib.rs and zstd.rs (Node's own zlib
-//! and libzstd) and pipe.rs (one fcntl), plus the entry point below. napi.rs (the declarations)
+//! the one safe wrapper every Node-API call goes through), zlib.rs, zstd.rs and sha.rs (Node's
+//! own zlib, libzstd and libcrypto) and pipe.rs (one fcntl), plus the entry point below. napi.rs (the declarations)
 //! and the callbacks that turn JS arguments into Rust calls and Rust answers into JS values
 //! (inspect.rs, handle.rs, scan.rs, outer.rs, pool.rs, progress.rs, constants.rs, paths.rs, values.rs,
 //! records.rs, args.rs, fail.rs, codecs.rs) forbid it.
@@ -19,6 +19,7 @@ mod pool;
 mod progress;
 mod records;
 mod scan;
+mod sha;
 mod values;
 // Public for the integration tests, which decode with them as the addon does.
 pub mod codecs;
@@ -28,10 +29,10 @@ pub mod zstd;
 use env::{Callback, Env, JsResult, Value};
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
-pub const INTERFACE_VERSION: u32 = 7;
+pub const INTERFACE_VERSION: u32 = 9;
 
 /// Every function the addon exports, by its JS name.
-const EXPORTS: [(&std::ffi::CStr, Callback); 16] = [
+const EXPORTS: [(&std::ffi::CStr, Callback); 17] = [
     (c"inspect", inspect::inspect_fn),
     (c"constants", constants::constants),
     (c"layerScanStart", scan::start),
@@ -44,6 +45,7 @@ const EXPORTS: [(&std::ffi::CStr, Callback); 16] = [
     (c"outerScanFile", pool::scan_outer_file),
     (c"dirList", pool::list),
     (c"layerScanDir", pool::scan_dir),
+    (c"hashFileRange", pool::hash_file),
     (c"normalizePath", paths::normalize_path_fn),
     (c"widenPipe", pipe::widen_pipe_fn),
     (c"progressCounter", progress::new_counter),

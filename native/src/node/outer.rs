@@ -24,7 +24,7 @@ pub fn start(env: Env, _args: [Value; MAX_ARGS]) -> JsResult<Value> {
 }
 
 /// `outerScanPush(handle, chunk): null | { started: [entry, path][], pieces: ([entry, from, to] |
-/// [entry, Buffer])[], done: number[] }` — throws an Error with its code when the archive is bad.
+/// [entry, Buffer])[], done: number[], ended: boolean }` — throws an Error with its code when the archive is bad.
 pub fn push(env: Env, args: [Value; MAX_ARGS]) -> JsResult<Value> {
     let [h, chunk, ..] = args;
     match handle::push(env, h, chunk, BAD_HANDLE, |s: &mut OuterPush, bytes| s.push(bytes))? {
@@ -64,6 +64,7 @@ fn report_to_js(env: Env, r: Report) -> JsResult<Value> {
     env.set(o, c"started", started)?;
     env.set(o, c"pieces", pieces)?;
     env.set(o, c"done", done)?;
+    env.set(o, c"ended", env.boolean(r.ended)?)?;
     Ok(o)
 }
 

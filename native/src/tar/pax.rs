@@ -84,6 +84,11 @@ pub fn parse_pax(b: &[u8]) -> Result<PaxOverrides, &'static str> {
         let key = &b[q + 1..eq];
         let value = &b[eq + 1..end - 1];
         match key {
+            // A NUL cannot be in a file name: a reader that stops at it would see another name
+            // than one that does not. Go's archive/tar refuses such records; so does this.
+            b"path" | b"linkpath" if value.contains(&0) => {
+                return Err(if key == b"path" { "path holds a NUL byte" } else { "linkpath holds a NUL byte" })
+            }
             b"path" => r.path = utf8(value),
             b"linkpath" => r.linkpath = utf8(value),
             b"size" => {

@@ -17,6 +17,15 @@ export interface DistroPackage extends PackageRef {
   arch: string;
 }
 
+const byTree = new WeakMap<FileTree, DistroPackages>();
+
+/** The image's packages, read once however many readers ask (the loader model, the libc header). */
+export function distroPackagesOf(tree: FileTree, texts: KeptTexts | undefined): DistroPackages {
+  let d = byTree.get(tree);
+  if (!d) byTree.set(tree, (d = new DistroPackages(tree, texts)));
+  return d;
+}
+
 export class DistroPackages {
   /** Real path → the package listing it, and the layer of the record that lists it. */
   private owners: Map<string, { pkg: DistroPackage; layer: number }> | null = null;

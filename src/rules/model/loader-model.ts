@@ -17,7 +17,7 @@ import { deviceCode, hasNativeLoader } from '../by-design.js';
 import type { RuleContext } from '../context.js';
 import { configEnv } from '../image-facts.js';
 import { distroArchOf, isArchIndependent, isNativeArch } from './distro-arch.js';
-import { DistroPackages, type DistroPackage } from './distro-packages.js';
+import { distroPackagesOf, type DistroPackages, type DistroPackage } from './distro-packages.js';
 import { ngbResolve } from './node-gyp-build.js';
 import { requireAddonResolve } from './require-addon.js';
 import { nodeRuntime, type NodeRuntime } from './node-runtime.js';
@@ -55,7 +55,7 @@ export class LoaderModel {
     this.runtime = nodeRuntime(ctx.tree, ctx.config, ctx.texts, target);
     this.npm = new NpmPackages(ctx.tree, ctx.texts);
     this.prebuilds = new PrebuildListing(ctx.tree);
-    this.distro = new DistroPackages(ctx.tree, ctx.texts);
+    this.distro = distroPackagesOf(ctx.tree, ctx.texts);
   }
 
   role(file: FinalFile): Role {

@@ -5,10 +5,11 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { ElfscanError } from '../../errors.js';
+import { ElfscanError, tooLarge } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { isLoopback } from './reference.js';
 import { Retryable } from './retry.js';
+import { deadline, REQUEST_TIMEOUT_MS, type Deadline } from './request-deadline.js';
 
 export interface HttpOptions {
   /** --insecure-registry: unverified TLS is accepted (plain HTTP is decided by the caller). */
@@ -17,6 +18,8 @@ export interface HttpOptions {
   lookup?: LookupFunction;
   /** A connection idle for this long is dropped (and retried): a stalled server never hangs a scan. */
   idleTimeoutMs?: number;
+  /** The fixed part of every request's deadline (see `deadline`); REQUEST_TIMEOUT_MS by default. */
+  requestTimeoutMs?: number;
 }
 
 export interface HttpRequest {
@@ -49,6 +52,16 @@ const agents = {
 };
 
 export async function send(req: HttpRequest, options: HttpOptions, where: string): Promise<HttpResponse> {
+  const due = deadline(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, where, `${req.method} ${req.url.pathname}`, req.url.host);
+  try {
+    return await follow(req, options, where, due);
+  } catch (e) {
+    due.cancel();
+    throw e;
+  }
+}
+
+async function follow(req: HttpRequest, options: HttpOptions, where: string, due: Deadline): Promise<HttpResponse> {
   const origin = req.url.origin;
   let { url, method, body } = req;
   let left = false;
@@ -56,9 +69,12 @@ export async function send(req: HttpRequest, options: HttpOptions, where: string
     if (url.origin !== origin) left = true;
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
     if (req.authorization && !left) headers.authorization = req.authorization;
-    const res = await exchange(url, method, headers, body, options, where);
+    const res = await exchange(url, method, headers, body, options, where, due);
     const location = res.headers.location;
-    if (!REDIRECTS.has(res.statusCode ?? 0) || !location) return { status: res.statusCode ?? 0, headers: res.headers, body: res, url };
+    if (!REDIRECTS.has(res.statusCode ?? 0) || !location) {
+      due.body(res);
+      return { status: res.statusCode ?? 0, headers: res.headers, body: res, url };
+    }
     res.resume();
     if (hop >= MAX_REDIRECTS) throw new ElfscanError(where, `${url.host} redirected more than ${MAX_REDIRECTS} times`);
     let next: URL;
@@ -83,6 +99,7 @@ function exchange(
   body: Buffer | undefined,
   options: HttpOptions,
   where: string,
+  due: Deadline,
 ): Promise<IncomingMessage> {
   const tls = url.protocol === 'https:';
   const unverified = tls && (options.insecure || isLoopback(url.hostname));
@@ -96,6 +113,7 @@ function exchange(
     );
     req.setTimeout(options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
     req.on('error', (e) => reject(networkError(e, url, where)));
+    due.request(req);
     req.end(body);
   });
 }
@@ -127,7 +145,7 @@ export async function readBody(res: HttpResponse, max: number, where: string, wh
   const declared = Number(res.headers['content-length'] ?? NaN);
   if (declared > max) {
     res.body.destroy();
-    throw new ElfscanError(where, `${what} is ${declared} bytes, too large for an image document`);
+    throw new ElfscanError(where, `${what} is ${tooLarge(declared, max)} for an image document`);
   }
   const parts: Buffer[] = [];
   let size = 0;
@@ -136,7 +154,7 @@ export async function readBody(res: HttpResponse, max: number, where: string, wh
       size += chunk.length;
       if (size > max) {
         res.body.destroy();
-        throw new ElfscanError(where, `${what} is larger than ${max} bytes, too large for an image document`);
+        throw new ElfscanError(where, `${what} is ${tooLarge(size, max, true)} for an image document`);
       }
       parts.push(chunk);
     }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { ElfscanError } from '../../errors.js';
-import { isValidDigest } from '../../digest.js';
+import { isValidDigest, mismatch } from '../../digest.js';
 import { maxDocumentBytes } from '../blob-json.js';
 import { RegistryAuth } from './auth.js';
 import { isTlsFailure, readBody, send, type HttpOptions, type HttpResponse } from './http.js';
@@ -20,6 +20,8 @@ export interface RegistryOptions {
   /** Name resolution override (tests point names at 127.0.0.1). */
   lookup?: LookupFunction;
   idleTimeoutMs?: number;
+  /** The fixed part of each request's deadline, to which its size at 16 KiB/s is added (request-deadline.ts). */
+  requestTimeoutMs?: number;
 }
 
 export const MANIFEST_ACCEPT = [
@@ -48,7 +50,12 @@ export class RegistryClient {
     private readonly options: RegistryOptions = {},
   ) {
     this.where = ref.name;
-    this.http = { insecure: Boolean(options.insecure), ...(options.lookup ? { lookup: options.lookup } : {}), ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}) };
+    this.http = {
+      insecure: Boolean(options.insecure),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    };
     this.auth = new RegistryAuth(ref.domain, options.env ?? process.env, this.http, this.where);
     this.scope = `repository:${ref.repository}:pull`;
   }
@@ -72,7 +79,7 @@ export class RegistryClient {
       const digest = expected ?? (named && isValidDigest(named) ? named : `sha256:${createHash('sha256').update(bytes).digest('hex')}`);
       const alg = digest.slice(0, digest.indexOf(':'));
       const got = `${alg}:${createHash(alg).update(bytes).digest('hex')}`;
-      if (got !== digest) throw new ElfscanError(this.where, `manifest ${digest} does not match its digest (got ${got})`);
+      if (got !== digest) throw new ElfscanError(this.where, `manifest ${digest} does not match its digest ${mismatch(got)}`);
       const type = header(res, 'content-type')?.split(';')[0]!.trim().toLowerCase() ?? '';
       return { bytes, digest, mediaType: /^(application\/(json|octet-stream)|text\/plain)?$/.test(type) ? null : type };
     });
@@ -184,6 +191,9 @@ export class RegistryClient {
     if (res.url.host !== this.ref.host)
       return new ElfscanError(this.where, `${what} was redirected to ${res.url.host}, which answered HTTP ${res.status}`);
     const repo = `${this.ref.repository} on ${this.ref.domain}`;
+    // "manifest sha256:…" of a reference by digest: the sentence's source names that digest already.
+    const digest = what.split(' ')[1];
+    if (digest && /^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest) && this.where.includes(digest)) what = what.split(' ')[0]!;
     if (res.status === 404 && code === 'NAME_UNKNOWN') return new ElfscanError(this.where, `repository ${repo} not found`);
     if (res.status === 404 && what.startsWith('tag ')) {
       // Registries answer MANIFEST_UNKNOWN for a missing repository too; the tag list tells them apart.

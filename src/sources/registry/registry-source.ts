@@ -66,7 +66,7 @@ export async function openRegistry(source: string, options: RegistrySourceOption
 function unknownKind(where: string, kind: string): ElfscanError {
   return kind === 'unknown'
     ? new ElfscanError(where, 'the registry served something that is neither an image manifest nor an index')
-    : new ElfscanError(where, `the registry served a manifest of unknown media type ${kind.slice(0, 100)}; elfscan reads OCI and Docker v2 manifests and indexes`);
+    : new ElfscanError(where, `the registry served a manifest of media type ${kind.slice(0, 100)}, which is neither OCI nor Docker v2`);
 }
 
 /** Blobs by their "blobs/<alg>/<hex>" paths, as manifestImage() names them. */

@@ -1,4 +1,4 @@
-//! Making JS values: objects and arrays, strings and numbers, null, Errors with a code, Buffers
+//! Making JS values: objects and arrays, strings, numbers and booleans, null, Errors with a code, Buffers
 //! and Float64Arrays copied from Rust memory.
 
 use std::ffi::{c_char, c_void, CStr};
@@ -47,6 +47,13 @@ impl Env {
         let mut v = ptr::null_mut();
         // Safety: as in `object`.
         check(unsafe { napi_get_null(self.0, &mut v) })?;
+        Ok(v)
+    }
+
+    pub fn boolean(self, b: bool) -> JsResult<Value> {
+        let mut v = ptr::null_mut();
+        // Safety: as in `object`.
+        check(unsafe { napi_get_boolean(self.0, b, &mut v) })?;
         Ok(v)
     }
 
