@@ -195,6 +195,32 @@ describe('a stream that never holds a tar header', () => {
   });
 });
 
+describe('memory stays flat whatever the bytes (peak RSS of the real process, GNU time)', () => {
+  /** Peak RSS in MB of `elfscan ARGS` run by bash (stdin redirections allowed), and its status. */
+  const peak = (args: string) => {
+    const out = join(tempDir(), 'rss');
+    const r = shell(`/usr/bin/time -o '${out}' -f %M bash -c "eval \\"\\$ELFSCAN\\" ${args}"`);
+    return { ...r, mb: Number(readFileSync(out, 'utf8').trim().split('\n').pop()) / 1024 };
+  };
+
+  it('reading /dev/zero on stdin', () => {
+    const r = peak('- < /dev/zero');
+    expect(r.code).toBe(2);
+    expect(r.mb).toBeLessThan(150);
+  });
+
+  it('inflating a gzip bomb: a 2 GiB file of zeros in a 9 MB compressed root filesystem (84 MB peak seen at 4 GiB)', () => {
+    const dir = tempDir();
+    const bomb = join(dir, 'bomb.tar.gz');
+    expect(shell(`cd '${dir}' && mkdir -p tree/opt && truncate -s 2G tree/opt/zeros && tar -cf - -C tree opt | gzip -1 > '${bomb}' && rm -r tree`, 120_000).code).toBe(0);
+    const r = peak(`'${bomb}' --platform linux/amd64 --format json`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).images[0].stats.files).toBe(1);
+    expect(r.mb).toBeLessThan(150);
+  }, 180_000);
+});
+
 describe('a pipe named as a path', () => {
   const image = writeArchive({ platform: 'linux/arm64', layers: [[{ path: '/bin/hello', fixture: 'arm64/hello' }, { path: '/usr/lib/libx.so', fixture: 'amd64/libhello.so' }]] }, 'docker-25');
 

@@ -17,6 +17,7 @@ export const TOOLS: [command: string, pkg: string][] = [
   ['tar', 'tar'],
   ['readelf', 'binutils-multiarch'],
   ['file', 'file'],
+  ['/usr/bin/time', 'time'],
 ];
 
 const onPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
