@@ -89,15 +89,18 @@ export interface LayerEntry {
   unreadable?: { format: 'elf' | 'macho' | 'pe'; reason: string } | null;
   /** First line of a file that starts with "#!" (for entrypoint checks), else undefined. */
   shebang?: string;
-  /** Whole text of a file the rules read (native/src/layer/kept_text.rs: loader configuration, package databases, package.json). */
-  text?: string;
 }
 
 /** A layer's contribution, in tar order, plus where it came from. */
 export interface LayerIndex {
   /** Digest as the manifest names it (diff_id for legacy archives), or null. */
   digest: string | null;
-  entries: LayerEntry[];
+  /** Whiteouts and opaque markers, in tar order: few, and applied before the entries. */
+  deletions: LayerEntry[];
+  /** Every other entry, in tar order. May be a view that builds its objects afresh on each pass: do not hold on to them. */
+  entries: Iterable<LayerEntry>;
+  /** [path, text] of each file whose whole text the walker kept, in tar order. */
+  texts: [string, string][];
   /** Bytes read from the source for this layer (compressed size as stored). */
   bytesRead: number;
 }

@@ -177,7 +177,7 @@ async function scanImage(
 function keptTexts(tree: FileTree, layers: LayerIndex[]): KeptTexts {
   const kept = new Map<string, { layer: number; text: string }>();
   layers.forEach((l, n) => {
-    for (const e of l.entries) if (e.text !== undefined) kept.set(e.path, { layer: n, text: e.text });
+    for (const [path, text] of l.texts) kept.set(path, { layer: n, text });
   });
   // The file must still be the one that layer wrote (not replaced or deleted since).
   const live = (path: string) => {

@@ -63,12 +63,11 @@ export function ensureDir(root: Node, parts: readonly string[], layer: number, e
 }
 
 /**
- * Puts a file at `parts` (not the root): a directory over a directory keeps the children and
- * takes the new metadata; anything else replaces the old node and with it any subtree.
+ * Puts a file into the directory `parent` as `name`: a directory over a directory keeps the
+ * children and takes the new metadata; anything else replaces the old node and with it any
+ * subtree.
  */
-export function put(root: Node, parts: readonly string[], file: FinalFile): void {
-  const parent = ensureDir(root, parts, file.layer, parts.length - 1);
-  const name = parts[parts.length - 1]!;
+export function putIn(parent: Node, name: string, file: FinalFile): void {
   const old = parent.children!.get(name);
   if (file.type === 'directory') {
     if (old?.children) old.file = file;

@@ -37,7 +37,7 @@ const NOT_KEPT = [
   'lib/apk/db/scripts.tar',
 ];
 
-const texts = (r: LayerRecords) => layerIndex(null, r, 0).entries.filter((e) => e.text !== undefined).map((e) => [e.path, e.text]);
+const texts = (r: LayerRecords) => layerIndex(null, r, 0).texts;
 
 function pushed(tar: Buffer, chunk: number) {
   const h = layerScan.start();

@@ -23,7 +23,13 @@ export const whiteout = (path: string): LayerEntry => ({ path, type: 'whiteout',
 export const opaque = (path: string): LayerEntry => ({ path, type: 'opaque', size: 0, mode: 0 });
 
 export function layer(...entries: LayerEntry[]): LayerIndex {
-  return { digest: null, entries, bytesRead: 0 };
+  return layerOf(entries);
+}
+
+/** A layer of these entries in tar order: whiteouts and opaque markers go to its deletions. */
+export function layerOf(entries: LayerEntry[]): LayerIndex {
+  const deletion = (e: LayerEntry) => e.type === 'whiteout' || e.type === 'opaque';
+  return { digest: null, deletions: entries.filter(deletion), entries: entries.filter((e) => !deletion(e)), texts: [], bytesRead: 0 };
 }
 
 /** The final filesystem of these layers, applied in order as layers 0, 1, 2… */

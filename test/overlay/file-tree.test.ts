@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerEntry } from '../../src/model.js';
 import { FileTree } from '../../src/overlay/file-tree.js';
-import { ARM64, X86, bin, dir, file, hardlink, layer, opaque, overlay, paths, symlink, whiteout } from './build-layer.js';
+import { ARM64, X86, bin, dir, file, hardlink, layer, layerOf, opaque, overlay, paths, symlink, whiteout } from './build-layer.js';
 
 describe('replacement', () => {
   it('a later layer replaces an earlier file at the same path', () => {
@@ -58,6 +58,23 @@ describe('replacement', () => {
     const t = overlay(layer(dir('/real'), file('/real/keep'), symlink('/link', '/real')), layer(file('/link/new')));
     expect(t.get('/link')?.type).toBe('directory');
     expect(paths(t)).toEqual(['/link/new', '/real/keep']);
+  });
+
+  // Consecutive entries of one directory reuse the directory they went into (apply-layer.ts
+  // ParentDirs): a non-directory over that directory, or over one of its parents, must not leave
+  // later entries in the directory it removed.
+  it('within one layer, entries after a file replaced their directory go into a new one', () => {
+    const t = overlay(layer(file('/a/b'), file('/a'), file('/a/c')));
+    expect(paths(t)).toEqual(['/a/c']);
+    expect(t.get('/a')?.type).toBe('directory');
+    const u = overlay(layer(file('/x/y/z'), symlink('/x', 'elsewhere'), file('/x/y/w')));
+    expect(paths(u)).toEqual(['/x/y/w']);
+    expect(u.get('/x')?.type).toBe('directory');
+  });
+
+  it('keeps paths written with empty components, as their normalized form', () => {
+    const t = overlay(layer(file('/usr//lib/x'), file('/usr/lib/y/')));
+    expect(paths(t)).toEqual(['/usr/lib/x', '/usr/lib/y']);
   });
 });
 
@@ -226,7 +243,7 @@ describe('get and resolve', () => {
     const chain = (n: number) => {
       const entries = [file('/end')];
       for (let i = 0; i < n; i++) entries.push(symlink(`/s${i}`, i === n - 1 ? '/end' : `/s${i + 1}`));
-      return overlay(layer(...entries));
+      return overlay(layerOf(entries));
     };
     expect(chain(40).resolve('/s0')?.path).toBe('/end');
     expect(chain(41).resolve('/s0')).toBeUndefined();
@@ -275,11 +292,11 @@ describe('large trees', () => {
   it('applies 20,250 whiteouts over 200,000 files, deleting exactly the whited-out subtrees', () => {
     const entries: LayerEntry[] = [];
     for (let i = 0; i < 200_000; i++) entries.push(file(`/big/d${i % 500}/f${i}`));
-    const t = overlay({ digest: null, entries, bytesRead: 0 });
+    const t = overlay(layerOf(entries));
     const deletes: LayerEntry[] = [];
     for (let i = 0; i < 20_000; i++) deletes.push(whiteout(`/big/d${i % 500}/missing${i}`));
     for (let i = 0; i < 250; i++) deletes.push(whiteout(`/big/d${i}`));
-    t.applyLayer({ digest: null, entries: deletes, bytesRead: 0 }, 1);
+    t.applyLayer(layerOf(deletes), 1);
     expect(t.fileCount).toBe(100_000);
     expect(t.get('/big/d0/f0')).toBeUndefined();
     expect(t.get('/big/d499/f499')?.path).toBe('/big/d499/f499');

@@ -33,7 +33,7 @@ async function scanPolling(bytes: Buffer, verify: boolean): Promise<{ seen: numb
   }
   const layer = await scanning;
   seen.push(meter.snapshot().bytes);
-  return { seen, size: bytes.length, entries: layer.entries.length };
+  return { seen, size: bytes.length, entries: [...layer.entries].length };
 }
 
 /**

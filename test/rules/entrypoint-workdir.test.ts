@@ -18,7 +18,7 @@ function file(path: string, fixture: string): LayerEntry {
 
 function run(entries: LayerEntry[], config: ImageConfig['config']) {
   const tree = new FileTree();
-  tree.applyLayer({ digest: null, entries, bytesRead: 0 }, 0);
+  tree.applyLayer({ digest: null, deletions: [], entries, texts: [], bytesRead: 0 }, 0);
   const p = parsePlatform('linux/amd64');
   return entrypoint({ tree, config: { config }, declared: p, expected: p, layerDigest: () => null }).map((f) => [f.rule, f.path]);
 }
