@@ -137,13 +137,14 @@ interface Addon {
   hashFileRange(path: string, start: number, length: number, algorithm: string, counter?: ProgressCounter | null): Promise<string>;
   normalizePath(name: string): string;
   widenPipe(fd: number, bytes: number): number;
+  releaseFreeMemory(): null;
   progressCounter(): ProgressCounter;
   progressCounterValue(counter: ProgressCounter): number;
   interfaceVersion: number;
 }
 
 /** Must equal INTERFACE_VERSION in native/src/node/mod.rs: a stale build is refused, not misread. */
-const INTERFACE_VERSION = 9;
+const INTERFACE_VERSION = 10;
 const BUILD_COMMAND = 'npm run build:native';
 
 /** The facts about the running Node that choose the addon file. */
@@ -395,6 +396,15 @@ export function progressCounterValue(counter: ProgressCounter): number {
 /** Asks for a larger pipe buffer on `fd` (Linux; best effort): the new size, or -1. */
 export function widenPipe(fd: number, bytes: number): number {
   return walker().widenPipe(fd, bytes);
+}
+
+/**
+ * Returns the C library's free memory to the system (glibc's malloc_trim; elsewhere nothing):
+ * called once an image's layers are walked, so that the pages the walks freed are not still held
+ * while the overlay and the rules grow the JavaScript heap.
+ */
+export function releaseFreeMemory(): void {
+  walker().releaseFreeMemory();
 }
 
 /** The addon, refused with the rebuild sentence when it predates the layer walker. */

@@ -12,6 +12,7 @@ import { runRules, type KeptTexts } from './rules/index.js';
 import { newestNeeded } from './rules/symbol-versions.js';
 import { describePlatforms } from './sources/oci-index.js';
 import { openSource } from './sources/open-source.js';
+import { releaseFreeMemory } from './native.js';
 import { meterFor, type Progress, type ProgressMeter } from './progress.js';
 import type { ImageCandidate, LayerBlob, OpenedSource } from './sources/source.js';
 import { VERSION } from './version.js';
@@ -125,6 +126,7 @@ async function scanImage(
 ): Promise<ImageReport> {
   const name = image.ref ?? image.manifestDigest ?? formatPlatform(expected);
   const layers = await scans.image(blobs, image.layerConcurrency);
+  releaseFreeMemory();
   stage(`${name}: layers (${layers.length})`);
   const tree = new FileTree();
   layers.forEach((layer, n) => tree.applyLayer(layer, n));

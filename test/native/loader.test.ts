@@ -35,7 +35,7 @@ function fakeEnv(h: Host, files: Record<string, unknown>, loadError?: Error, pac
 
 const messageOf = (f: () => unknown): string => thrownMessage(f, ElfscanError);
 
-const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 9 };
+const goodAddon = { inspect: () => ({ status: 'not-binary' }), interfaceVersion: 10 };
 
 describe('addon file names (napi-rs --platform naming)', () => {
   it.each([
@@ -119,7 +119,7 @@ describe('loading the addon', () => {
 
   it('refuses a build from older sources', () => {
     const env = fakeEnv(host('linux', 'x64'), { 'elfscan.linux-x64-gnu.node': { inspect() {}, interfaceVersion: 0 } });
-    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 9\); rebuild it with `npm run build:native`$/);
+    expect(messageOf(() => loadAddon(env))).toMatch(/is out of date \(interface 0, expected 10\); rebuild it with `npm run build:native`$/);
   });
 
   it('finds the real addon next to the package on this machine', () => {

@@ -184,7 +184,7 @@ describe('interface version', () => {
     };
     expect(() => loadAddon(env)).toThrow(ElfscanError);
     expect(() => loadAddon(env)).toThrow(
-      'elfscan: the native addon native/elfscan.linux-x64-gnu.node is out of date (interface 2, expected 9); rebuild it with `npm run build:native`',
+      'elfscan: the native addon native/elfscan.linux-x64-gnu.node is out of date (interface 2, expected 10); rebuild it with `npm run build:native`',
     );
   });
 });

@@ -1,6 +1,6 @@
 //! The addon: what Node loads, and the only subtree with `unsafe` code — kept to env/ (`Env`,
 //! the one safe wrapper every Node-API call goes through), zlib.rs, zstd.rs and sha.rs (Node's
-//! own zlib, libzstd and libcrypto) and pipe.rs (one fcntl), plus the entry point below. napi.rs (the declarations)
+//! own zlib, libzstd and libcrypto), pipe.rs (one fcntl) and memory.rs (one malloc_trim), plus the entry point below. napi.rs (the declarations)
 //! and the callbacks that turn JS arguments into Rust calls and Rust answers into JS values
 //! (inspect.rs, handle.rs, scan.rs, outer.rs, pool.rs, progress.rs, constants.rs, paths.rs, values.rs,
 //! records.rs, args.rs, fail.rs, codecs.rs) forbid it.
@@ -11,6 +11,7 @@ mod env;
 mod fail;
 mod handle;
 mod inspect;
+mod memory;
 mod napi;
 mod outer;
 mod paths;
@@ -29,10 +30,10 @@ pub mod zstd;
 use env::{Callback, Env, JsResult, Value};
 
 /// Bumped when the shape of the returned objects changes; src/native.ts refuses a stale build.
-pub const INTERFACE_VERSION: u32 = 9;
+pub const INTERFACE_VERSION: u32 = 10;
 
 /// Every function the addon exports, by its JS name.
-const EXPORTS: [(&std::ffi::CStr, Callback); 17] = [
+const EXPORTS: [(&std::ffi::CStr, Callback); 18] = [
     (c"inspect", inspect::inspect_fn),
     (c"constants", constants::constants),
     (c"layerScanStart", scan::start),
@@ -48,6 +49,7 @@ const EXPORTS: [(&std::ffi::CStr, Callback); 17] = [
     (c"hashFileRange", pool::hash_file),
     (c"normalizePath", paths::normalize_path_fn),
     (c"widenPipe", pipe::widen_pipe_fn),
+    (c"releaseFreeMemory", memory::release_free_memory_fn),
     (c"progressCounter", progress::new_counter),
     (c"progressCounterValue", progress::counter_value),
 ];
