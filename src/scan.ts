@@ -126,6 +126,10 @@ async function scanImage(
 ): Promise<ImageReport> {
   const name = image.ref ?? image.manifestDigest ?? formatPlatform(expected);
   const { layers, verified } = await scans.image(blobs, image.layerConcurrency);
+  // Out of the addon's callback first: the promise of the last layer was settled inside it, and
+  // its microtasks — the rest of the scan — would run with the callback's handle scope open,
+  // keeping every object the addon made for that layer alive through the overlay and the rules.
+  await new Promise(setImmediate);
   releaseFreeMemory();
   stage(`${name}: layers (${layers.length})`);
   const tree = new FileTree();
