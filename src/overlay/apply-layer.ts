@@ -3,10 +3,10 @@
 // lower layers, then its entries in tar order. docs/overlay.md gives the why of each choice.
 
 import type { FinalFile, LayerEntry, LayerIndex } from '../model.js';
-import { ensureDir, putIn, remove, splitPath, walk, type Node } from './path-trie.js';
+import { ensureDir, fileOf, putIn, remove, splitPath, walk, type Dir } from './path-trie.js';
 
 /** Applies `layer` to the tree at `root`; returns how many entries were ignored as unusable. */
-export function applyLayer(root: Node, layer: LayerIndex, layerNo: number): number {
+export function applyLayer(root: Dir, layer: LayerIndex, layerNo: number): number {
   let ignored = 0;
   // Whiteouts before opaque markers: a layer that has both `.wh.d` and `d/.wh..wh..opq` holds
   // d as a new, empty directory — the marker inside d says d exists in this layer.
@@ -32,15 +32,15 @@ export function applyLayer(root: Node, layer: LayerIndex, layerNo: number): numb
  */
 class ParentDirs {
   private path: string | null = null;
-  private node: Node | null = null;
+  private node: Dir | null = null;
 
   constructor(
-    private readonly root: Node,
+    private readonly root: Dir,
     private readonly layerNo: number,
   ) {}
 
   /** The directory at `dir` (canonical), created as the overlay creates missing parents. */
-  at(dir: string): Node {
+  at(dir: string): Dir {
     if (dir === this.path) return this.node!;
     this.path = dir;
     this.node = dir === '/' ? this.root : ensureDir(this.root, dir.slice(1).split('/'), this.layerNo);
@@ -54,7 +54,7 @@ class ParentDirs {
  * whole layer ("invalid whiteout name"), a scanner just skips the entry — it must never delete
  * the directory holding it, its parent, or the root.
  */
-function applyWhiteout(root: Node, path: string): boolean {
+function applyWhiteout(root: Dir, path: string): boolean {
   const last = path.slice(path.lastIndexOf('/') + 1);
   if (path === '/' || last === '' || last === '.' || last === '..') return false;
   const parts = splitPath(path);
@@ -65,7 +65,7 @@ function applyWhiteout(root: Node, path: string): boolean {
 }
 
 /** `.wh..wh..opq` hides everything the lower layers had in its directory, which this layer makes a directory. */
-function applyOpaque(root: Node, path: string, layerNo: number): boolean {
+function applyOpaque(root: Dir, path: string, layerNo: number): boolean {
   const parts = splitPath(path);
   if (!parts) return false;
   const dir = ensureDir(root, parts, layerNo);
@@ -85,7 +85,7 @@ function canonical(path: string): string | null {
   return parts ? '/' + parts.join('/') : null;
 }
 
-function applyEntry(root: Node, parents: ParentDirs, e: LayerEntry, layerNo: number): boolean {
+function applyEntry(root: Dir, parents: ParentDirs, e: LayerEntry, layerNo: number): boolean {
   const path = canonical(e.path);
   if (path === null) return false;
   if (path === '/') {
@@ -123,10 +123,11 @@ function plainFile(e: LayerEntry, path: string, layerNo: number): FinalFile | nu
  * target leave the link alone (overlayfs copy-up breaks the pair). The target path is walked as
  * link(2) walks it: symlinks in its directories followed, the last component not.
  */
-function linkFile(root: Node, e: LayerEntry, path: string, layerNo: number): FinalFile {
-  const target = e.target === undefined ? undefined : walk(root, e.target, false);
-  if (target && target.file.type !== 'directory') {
-    const { path: _, layer: __, ...content } = target.file;
+function linkFile(root: Dir, e: LayerEntry, path: string, layerNo: number): FinalFile {
+  const node = e.target === undefined ? undefined : walk(root, e.target, false);
+  const target = node && fileOf(node);
+  if (target && target.type !== 'directory') {
+    const { path: _, layer: __, ...content } = target;
     return { ...content, path, layer: layerNo };
   }
   // A link to nothing (or to a directory) is kept so the path exists, but it is not a binary.

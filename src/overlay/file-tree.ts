@@ -3,10 +3,10 @@
 
 import type { FinalFile, LayerIndex } from '../model.js';
 import { applyLayer } from './apply-layer.js';
-import { MAX_SYMLINKS, countFiles, lookup, makeDir, nonDirectories, splitPath, walk, type Node } from './path-trie.js';
+import { MAX_SYMLINKS, countFiles, fileOf, lookup, makeDir, nonDirectories, splitPath, walk, type Dir } from './path-trie.js';
 
 export class FileTree {
-  private readonly root: Node = makeDir('/', 0o755, 0);
+  private readonly root: Dir = makeDir('/', 0o755, 0);
   private countCache: number | null = 0;
   /** files() in order, once the layers are applied: every rule walks them, and sorting each directory again is most of a walk. */
   private filesCache: FinalFile[] | null = null;
@@ -22,7 +22,8 @@ export class FileTree {
   /** The entry at exactly this path (no symlink followed on the way or at the end). */
   get(path: string): FinalFile | undefined {
     const parts = splitPath(path);
-    return parts ? lookup(this.root, parts)?.file : undefined;
+    const node = parts ? lookup(this.root, parts) : undefined;
+    return node && fileOf(node);
   }
 
   /**
@@ -32,7 +33,8 @@ export class FileTree {
    * file really is. Relative paths are taken from the root.
    */
   resolve(path: string, maxDepth: number = MAX_SYMLINKS): FinalFile | undefined {
-    return walk(this.root, path, true, maxDepth)?.file;
+    const node = walk(this.root, path, true, maxDepth);
+    return node && fileOf(node);
   }
 
   /** Every non-directory of the final filesystem in path order (see nonDirectories). Do not apply layers while iterating. */

@@ -1,20 +1,30 @@
 // The final filesystem as a trie of directory nodes, so that deleting a directory (whiteout,
 // opaque marker, a file replacing a directory) drops its subtree in one step instead of scanning
-// every path. Memory is one small node per path; no file bodies are ever held.
+// every path. A directory is a Dir; any other file is its FinalFile itself, with no node around
+// it (an image is mostly files: one object a path, not two). No file bodies are ever held.
 
 import type { FinalFile } from '../model.js';
 
-export interface Node {
-  file: FinalFile;
-  /** Set exactly when file.type is 'directory'. */
-  children: Map<string, Node> | null;
+/** A directory of the final filesystem: its own metadata and its entries by name. */
+export class Dir {
+  constructor(
+    public file: FinalFile,
+    public children: Map<string, Node>,
+  ) {}
+}
+
+export type Node = Dir | FinalFile;
+
+/** The final file a node stands for. */
+export function fileOf(node: Node): FinalFile {
+  return node instanceof Dir ? node.file : node;
 }
 
 /** Linux's MAXSYMLINKS: how many symlinks one lookup may follow. */
 export const MAX_SYMLINKS = 40;
 
-export function makeDir(path: string, mode: number, layer: number): Node {
-  return { file: { path, type: 'directory', size: 0, mode, facts: null, unreadable: null, layer }, children: new Map() };
+export function makeDir(path: string, mode: number, layer: number): Dir {
+  return new Dir({ path, type: 'directory', size: 0, mode, facts: null, unreadable: null, layer }, new Map());
 }
 
 /**
@@ -29,10 +39,10 @@ export function splitPath(path: string): string[] | null {
 }
 
 /** The node at a path, without following symlinks; undefined if any ancestor is not a directory. */
-export function lookup(root: Node, parts: readonly string[]): Node | undefined {
+export function lookup(root: Dir, parts: readonly string[]): Node | undefined {
   let node: Node | undefined = root;
   for (const name of parts) {
-    node = node.children?.get(name);
+    node = node instanceof Dir ? node.children.get(name) : undefined;
     if (!node) return undefined;
   }
   return node;
@@ -43,16 +53,16 @@ export function lookup(root: Node, parts: readonly string[]): Node | undefined {
  * symlink) is replaced by a directory, as overlayfs shows an upper directory over a lower file;
  * symlinks are never followed, so one layer cannot write into another's tree elsewhere.
  */
-export function ensureDir(root: Node, parts: readonly string[], layer: number, end = parts.length): Node {
+export function ensureDir(root: Dir, parts: readonly string[], layer: number, end = parts.length): Dir {
   let node = root;
   // Once one level is created every deeper one is too, so the path is joined once and then
   // extended: joining afresh per level would be quadratic in the depth.
   let path: string | null = null;
   for (let i = 0; i < end; i++) {
     const name = parts[i]!;
-    const children: Map<string, Node> = node.children!;
+    const children = node.children;
     let next = children.get(name);
-    if (!next || !next.children) {
+    if (!(next instanceof Dir)) {
       path = path === null ? '/' + parts.slice(0, i + 1).join('/') : `${path}/${name}`;
       next = makeDir(path, 0o755, layer);
       children.set(name, next);
@@ -67,21 +77,21 @@ export function ensureDir(root: Node, parts: readonly string[], layer: number, e
  * children and takes the new metadata; anything else replaces the old node and with it any
  * subtree.
  */
-export function putIn(parent: Node, name: string, file: FinalFile): void {
-  const old = parent.children!.get(name);
+export function putIn(parent: Dir, name: string, file: FinalFile): void {
+  const old = parent.children.get(name);
   if (file.type === 'directory') {
-    if (old?.children) old.file = file;
-    else parent.children!.set(name, { file, children: new Map() });
+    if (old instanceof Dir) old.file = file;
+    else parent.children.set(name, new Dir(file, new Map()));
   } else {
-    parent.children!.set(name, { file, children: null });
+    parent.children.set(name, file);
   }
 }
 
 /** Removes the node at `parts` and its subtree; literal, so nothing under a symlinked parent. */
-export function remove(root: Node, parts: readonly string[]): boolean {
+export function remove(root: Dir, parts: readonly string[]): boolean {
   if (parts.length === 0) return false;
   const parent = lookup(root, parts.slice(0, -1));
-  return parent?.children?.delete(parts[parts.length - 1]!) ?? false;
+  return parent instanceof Dir && parent.children.delete(parts[parts.length - 1]!);
 }
 
 /**
@@ -90,7 +100,7 @@ export function remove(root: Node, parts: readonly string[]): boolean {
  * The final component is followed only when `followFinal`. Undefined for a missing component, a
  * non-directory in the middle, or more than `maxLinks` symlinks (a loop).
  */
-export function walk(root: Node, path: string, followFinal: boolean, maxLinks = MAX_SYMLINKS): Node | undefined {
+export function walk(root: Dir, path: string, followFinal: boolean, maxLinks = MAX_SYMLINKS): Node | undefined {
   const stack: Node[] = [root];
   // Pending components, last one first, so that a symlink's target is pushed in front cheaply.
   const pending = path.split('/').reverse();
@@ -103,12 +113,12 @@ export function walk(root: Node, path: string, followFinal: boolean, maxLinks = 
       continue;
     }
     const here = stack[stack.length - 1]!;
-    const next = here.children?.get(name);
+    const next = here instanceof Dir ? here.children.get(name) : undefined;
     if (!next) return undefined;
     // Checked only at a symlink, at most MAX_SYMLINKS + 1 times: the scan is linear in the path.
-    if (next.file.type === 'symlink' && (followFinal || pending.some((p) => p !== '' && p !== '.'))) {
+    if (!(next instanceof Dir) && next.type === 'symlink' && (followFinal || pending.some((p) => p !== '' && p !== '.'))) {
       if (++links > maxLinks) return undefined;
-      const target = next.file.target ?? '';
+      const target = next.target ?? '';
       if (target === '') return undefined;
       if (target.startsWith('/')) stack.length = 1;
       for (const p of target.split('/').reverse()) pending.push(p);
@@ -124,8 +134,8 @@ export function walk(root: Node, path: string, followFinal: boolean, maxLinks = 
  * the order of sorting full paths with "/" below every other character. A stack of frames, not
  * recursion: a layer may nest directories thousands deep.
  */
-export function* nonDirectories(root: Node): Generator<FinalFile> {
-  const frames: { dir: Node; names: string[]; next: number }[] = [{ dir: root, names: sortedNames(root), next: 0 }];
+export function* nonDirectories(root: Dir): Generator<FinalFile> {
+  const frames: { dir: Dir; names: string[]; next: number }[] = [{ dir: root, names: sortedNames(root), next: 0 }];
   while (frames.length > 0) {
     const frame = frames[frames.length - 1]!;
     const name = frame.names[frame.next++];
@@ -133,25 +143,25 @@ export function* nonDirectories(root: Node): Generator<FinalFile> {
       frames.pop();
       continue;
     }
-    const node = frame.dir.children?.get(name);
+    const node = frame.dir.children.get(name);
     if (!node) continue;
-    if (node.children) frames.push({ dir: node, names: sortedNames(node), next: 0 });
-    else yield node.file;
+    if (node instanceof Dir) frames.push({ dir: node, names: sortedNames(node), next: 0 });
+    else yield node;
   }
 }
 
-function sortedNames(dir: Node): string[] {
-  return [...(dir.children?.keys() ?? [])].sort();
+function sortedNames(dir: Dir): string[] {
+  return [...dir.children.keys()].sort();
 }
 
 /** How many regular files (hard links included) are under `root`; unordered, so no sorting. */
-export function countFiles(root: Node): number {
+export function countFiles(root: Dir): number {
   let n = 0;
-  const dirs: Node[] = [root];
+  const dirs: Dir[] = [root];
   while (dirs.length > 0) {
-    for (const node of dirs.pop()!.children!.values()) {
-      if (node.children) dirs.push(node);
-      else if (node.file.type === 'file') n++;
+    for (const node of dirs.pop()!.children.values()) {
+      if (node instanceof Dir) dirs.push(node);
+      else if (node.type === 'file') n++;
     }
   }
   return n;
